@@ -1,0 +1,83 @@
+"""Command line: `python -m gen [list] [--only PATTERN] [--force] [--jobs N] [--explain]`.
+
+    python -m gen                 bring figures/ up to date (stale figures only)
+    python -m gen list            every figure, its article and whether it is fresh
+    python -m gen --explain       why each figure would rerun, without running it
+    python -m gen --only 'activation*' --force --jobs 1
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from gen.build import available_cores, build, plan
+from gen.discover import ROOT, DeclarationError
+
+
+def _progress(done: int, total: int, label: str, result) -> None:
+    mark = "ok " if result.ok else "ERR"
+    line = f"[{done:>{len(str(total))}}/{total}] {mark} {label}  {result.seconds:.1f} s"
+    if not result.ok:
+        line += f"\n      {result.error}"
+    print(line, file=sys.stderr, flush=True)
+
+
+def summary(report) -> str:
+    lines = []
+    if report.ran:
+        width = max(len(label) for label, _ in report.ran)
+        lines.append("time per figure (worker seconds):")
+        for label, seconds in sorted(report.ran, key=lambda r: -r[1]):
+            lines.append(f"  {label:<{width}}  {seconds:6.2f}")
+    lines.append(f"{len(report.ran)} ran, {report.fresh} fresh, "
+                 f"{len(report.failures)} failed, {len(report.changed_files)} files changed "
+                 f"in {report.seconds:.1f} s")
+    for failure in report.failures:
+        lines.append(f"error: {failure.message()}")
+        if failure.detail:
+            lines.append("  " + failure.detail.rstrip().replace("\n", "\n  "))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m gen", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", nargs="?", default="build", choices=["build", "list"])
+    parser.add_argument("--only", metavar="PATTERN",
+                        help="figures whose 'module/name', name or module matches (glob)")
+    parser.add_argument("--force", action="store_true", help="rerun even fresh figures")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help=f"worker processes (default: usable cores, here {available_cores()})")
+    parser.add_argument("--explain", action="store_true",
+                        help="print why each figure would rerun; run nothing")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds one figure may take (default 300, or NONLINEAR_TIMEOUT)")
+    parser.add_argument("--quick", action="store_true",
+                        help="small, fast versions of every figure (for trying the plumbing)")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command == "list" or args.explain:
+            jobs = plan(args.root, only=args.only, force=args.force)
+            for job in jobs:
+                state = "stale" if job.reasons else "fresh"
+                print(f"{job.label:<48} {state:<5}  docs/articles/{job.module.slug}.md")
+                if args.explain:
+                    for reason in job.reasons:
+                        print(f"    - {reason}")
+            if not jobs:
+                print(f"no figure matches {args.only!r}" if args.only else "no figures declared")
+            return 0
+        report = build(args.root, only=args.only, force=args.force, jobs=args.jobs,
+                       quick=args.quick, timeout=args.timeout, progress=_progress)
+    except DeclarationError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    print(summary(report), file=sys.stderr)
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""Figures for docs/articles/activation-functions.md.
+
+Everything shown is computed here: the classifiers are trained with
+scikit-learn, the gradients are backpropagated with gen.lib.mlp.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from gen.figure import figure
+from gen.lib import mlp
+from gen.lib.activations import ACTIVATIONS, LEAKY_SLOPE, sigmoid, softmax
+
+HIDDEN = (16, 16)
+SK_ACTIVATIONS = ("identity", "relu", "logistic", "tanh")   # scikit-learn's names
+LABELS = {"identity": "identity (no activation)", "relu": "ReLU",
+          "logistic": "sigmoid", "tanh": "tanh"}
+
+
+def xor_data(n, rng, noise=0.15):
+    """Four blobs at the corners of a square; opposite corners share a class."""
+    corners = rng.integers(0, 2, size=(n, 2))
+    X = (corners * 2 - 1) + rng.normal(0, noise * 2, size=(n, 2))
+    y = corners[:, 0] ^ corners[:, 1]
+    return X, y
+
+
+def datasets(seed, quick):
+    from sklearn.datasets import make_circles
+
+    n = 200 if quick else 400
+    rng = np.random.default_rng(seed)
+    circles = make_circles(n_samples=n, noise=0.08, factor=0.5, random_state=seed)
+    return {"circles": circles, "xor": xor_data(n, rng)}
+
+
+def split(X, y, seed):
+    from sklearn.model_selection import train_test_split
+
+    return train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y)
+
+
+def grid(X, steps):
+    lo, hi = X.min(axis=0) - 0.4, X.max(axis=0) + 0.4
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps))
+    return xx, yy, np.c_[xx.ravel(), yy.ravel()]
+
+
+def draw_regions(ax, xx, yy, proba, X, y, theme, title):
+    """Where the model predicts each class (flat fills compress well), and the boundary."""
+    cs = ax.contourf(xx, yy, proba, levels=[0, 0.5, 1], cmap=theme.region_cmap(),
+                     vmin=-0.2, vmax=1.2)
+    cs.set_rasterized(True)
+    ax.contour(xx, yy, proba, levels=[0.5], colors=[theme.fg], linewidths=1.2)
+    for label, marker in ((0, "o"), (1, "^")):
+        pts = X[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=12, marker=marker, color=theme.colors[label],
+                   edgecolors="none", label=f"class {label}")
+    ax.set(title=title, xticks=[], yticks=[], aspect="equal")
+    ax.grid(False)
+
+
+@figure("linear-boundary",
+        caption="Two linearly separable classes and the straight boundary that logistic "
+                "regression learns from them; the shading shows which class it predicts.",
+        alt="Scatter plot of two clusters of points, blue circles lower left and orange "
+            "triangles upper right, separated by a single straight line learnt by "
+            "logistic regression.",
+        size=(5.0, 4.0))
+def linear_boundary(seed, quick=False):
+    from sklearn.datasets import make_blobs
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = make_blobs(n_samples=200 if quick else 400, centers=[(-1.6, -1.2), (1.6, 1.2)],
+                      cluster_std=0.6, random_state=seed)
+    X_train, X_test, y_train, y_test = split(X, y, seed)
+    model = LogisticRegression().fit(X_train, y_train)
+    acc = model.score(X_test, y_test)
+    xx, yy, pts = grid(X, 120 if quick else 250)
+    proba = model.predict_proba(pts)[:, 1].reshape(xx.shape)
+
+    def draw(fig, theme):
+        ax = fig.subplots()
+        draw_regions(ax, xx, yy, proba, X_test, y_test, theme,
+                     f"logistic regression: test accuracy {acc:.0%}")
+        ax.legend(loc="upper left")
+
+    return draw, {"linear_test_acc": acc}
+
+
+@figure("nonlinear-boundaries",
+        caption="The same two-hidden-layer network (16 units each) trained on circles and on "
+                "XOR with four different hidden activations. With the identity it can only "
+                "draw a straight line; with ReLU, sigmoid or tanh it bends the boundary "
+                "around the data. Titles give test accuracy.",
+        alt="A grid of eight decision-region plots: two rows (circles, XOR) by four columns "
+            "(identity, ReLU, sigmoid, tanh). The identity column shows a straight "
+            "boundary that cuts through both classes; the other three columns show a closed "
+            "curve around the inner circle and a cross-shaped split for XOR.",
+        size=(10.0, 5.4))
+def nonlinear_boundaries(seed, quick=False):
+    from sklearn.neural_network import MLPClassifier
+
+    results, numbers = {}, {}
+    for data_name, (X, y) in datasets(seed, quick).items():
+        X_train, X_test, y_train, y_test = split(X, y, seed)
+        xx, yy, pts = grid(X, 100 if quick else 150)
+        for act in SK_ACTIVATIONS:
+            # L-BFGS trains every activation here, but only with a tight tolerance: a
+            # sigmoid network starts with gradients so small that the default tol
+            # (1e-4) declares convergence after 3 iterations, at chance accuracy. That
+            # is a training-setup artefact, not a property of the activation.
+            model = MLPClassifier(HIDDEN, activation=act, solver="lbfgs", alpha=1e-3,
+                                  tol=1e-8, max_iter=500 if quick else 3000,
+                                  random_state=seed)
+            model.fit(X_train, y_train)
+            acc = model.score(X_test, y_test)
+            numbers[f"{data_name}_{act}_acc"] = acc
+            results[data_name, act] = (xx, yy, model.predict_proba(pts)[:, 1].reshape(xx.shape),
+                                       X_test, y_test, acc)
+
+    def draw(fig, theme):
+        axes = fig.subplots(2, len(SK_ACTIVATIONS))
+        for row, data_name in enumerate(("circles", "xor")):
+            for col, act in enumerate(SK_ACTIVATIONS):
+                xx, yy, proba, X, y, acc = results[data_name, act]
+                draw_regions(axes[row, col], xx, yy, proba, X, y, theme,
+                             f"{LABELS[act]}\n{data_name}: {acc:.0%}")
+
+    return draw, numbers
+
+
+CURVES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "softplus")
+TITLES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
+          "leaky_relu": f"Leaky ReLU (slope {LEAKY_SLOPE:g})", "elu": "ELU (α = 1)",
+          "selu": "SELU", "gelu": "GELU", "silu": "SiLU / Swish", "softplus": "softplus"}
+
+
+@figure("activation-curves",
+        caption="Nine activation functions (solid) and their derivatives (dashed) on "
+                "[-4, 4]; the last panel builds a maxout unit as the maximum of three "
+                "linear functions.",
+        alt="Ten small line plots. Sigmoid and tanh are S-shaped with bell-shaped "
+            "derivatives that fall to nearly zero away from the origin; ReLU, Leaky ReLU, "
+            "ELU, SELU, GELU, SiLU and softplus are flat or gently curved for negative "
+            "inputs and rise linearly for positive ones, with derivatives near one there. "
+            "The maxout panel shows three straight lines and their upper envelope.",
+        size=(10.0, 4.6))
+def activation_curves(seed, quick=False):
+    x = np.linspace(-4, 4, 161 if quick else 401)
+    curves = {name: (ACTIVATIONS[name][0](x), ACTIVATIONS[name][1](x)) for name in CURVES}
+    pieces = np.stack([0.5 * x - 0.5, -0.8 * x - 1.0, 1.3 * x - 2.5])   # three affine maps
+    numbers = {
+        "sigmoid_max_slope": float(curves["sigmoid"][1].max()),    # 0.25, at x = 0
+        "tanh_max_slope": float(curves["tanh"][1].max()),          # 1, at x = 0
+        "sigmoid_slope_at_4": float(curves["sigmoid"][1][-1]),
+        "selu_min": float(curves["selu"][0].min()),
+    }
+
+    def draw(fig, theme):
+        axes = fig.subplots(2, 5, sharex=True).ravel()
+        for ax, name in zip(axes, CURVES):
+            f, df = curves[name]
+            ax.plot(x, f, color=theme.colors[0], label="f(x)")
+            ax.plot(x, df, color=theme.colors[1], linestyle="--", label="f′(x)")
+            ax.set_title(TITLES[name])
+            ax.set_ylim(-2.0, 4.0)
+            ax.axhline(0, color=theme.muted, linewidth=0.8)
+        ax = axes[-1]
+        for piece in pieces:
+            ax.plot(x, piece, color=theme.muted, linewidth=1)
+        ax.plot(x, pieces.max(axis=0), color=theme.colors[2], label="max of the three")
+        ax.set(title="maxout (k = 3)", ylim=(-2.0, 4.0))
+        axes[0].legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=8)
+        for ax in axes[5:]:
+            ax.set_xlabel("x")
+
+    return draw, numbers
+
+
+DEPTH, WIDTH = 20, 64
+DEEP = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "he"))
+
+
+@figure("vanishing-gradients",
+        caption="Size of the loss gradient reaching each weight matrix of a 20-layer, "
+                "64-unit network at initialisation (median of 10 random "
+                "initialisations, log scale). Sigmoid and tanh networks use Glorot (Xavier) "
+                "initialisation, the ReLU one He initialisation.",
+        alt="Line chart with layer number 1 to 20 on the horizontal axis and gradient norm "
+            "on a logarithmic vertical axis. The sigmoid line falls by several orders of "
+            "magnitude from the output layer back to the first layer; the tanh line falls "
+            "a little; the ReLU line stays roughly flat.",
+        size=(6.4, 4.0))
+def vanishing_gradients(seed, quick=False):
+    rng = np.random.default_rng(seed)
+    n = 128 if quick else 512
+    X = rng.normal(size=(n, WIDTH))
+    y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
+    repeats = 3 if quick else 10
+    norms = {}
+    for act, scheme in DEEP:
+        runs = []
+        for _ in range(repeats):
+            net = mlp.init([WIDTH] + [WIDTH] * (DEPTH - 1) + [1], rng, init=scheme)
+            _, grads, _ = mlp.loss_and_grads(net, X, y, hidden=act, output="sigmoid")
+            runs.append([np.linalg.norm(dW) for dW, _ in grads])
+        norms[act] = np.median(runs, axis=0)
+    # How much smaller the first layer's gradient is than the last layer's.
+    numbers = {f"{act}_first_to_last": float(norms[act][0] / norms[act][-1]) for act, _ in DEEP}
+    layers = np.arange(1, DEPTH + 1)
+
+    def draw(fig, theme):
+        ax = fig.subplots()
+        for i, (act, scheme) in enumerate(DEEP):
+            ax.semilogy(layers, norms[act], marker="o", markersize=3, color=theme.colors[i],
+                        label=f"{act} ({'Glorot' if scheme == 'xavier' else 'He'} init)")
+        ax.set(xlabel="layer (1 = nearest the input)", ylabel="‖∂L/∂W‖ (Frobenius norm)",
+               xticks=[1, 5, 10, 15, 20])
+        ax.legend()
+
+    return draw, numbers
+
+
+@figure("output-layers",
+        caption="Choosing the output layer. Left: the same four scores through softmax "
+                "(one class, probabilities sum to 1) and through independent sigmoids "
+                "(multi-label, each in (0, 1)). Right: a regression network with a linear "
+                "output fits targets below zero; the same network with a ReLU output "
+                "cannot predict anything negative.",
+        alt="Two panels. Left, a grouped bar chart of four classes comparing softmax "
+            "probabilities, which add up to one, with sigmoid probabilities, which do not. "
+            "Right, noisy points following a sine wave with two fitted curves: the linear "
+            "output follows the wave below zero, the ReLU output is flat at zero wherever "
+            "the targets are negative.",
+        size=(10.0, 3.8))
+def output_layers(seed, quick=False):
+    logits = np.array([2.0, 1.0, 0.2, -1.0])
+    p_soft, p_sig = softmax(logits), sigmoid(logits)
+
+    rng = np.random.default_rng(seed)
+    n = 200
+    x = np.sort(rng.uniform(-3, 3, n))[:, None]
+    y = np.sin(1.5 * x) + rng.normal(0, 0.1, x.shape)
+    fits = {}
+    for output in ("linear", "relu"):
+        net_rng = np.random.default_rng(seed)
+        net = mlp.init([1, 64, 64, 1], net_rng, init="he")
+        if output == "relu":        # start the output unit active so it can learn at all
+            net[-1][1][:] = 0.5
+        velocity = None
+        for _ in range(100 if quick else 600):
+            velocity = mlp.sgd_epoch(net, x, y, lr=0.02, rng=net_rng, batch_size=32,
+                                     hidden="tanh", output=output, momentum=0.9,
+                                     velocity=velocity)
+        fits[output] = mlp.predict(net, x, hidden="tanh", output=output)
+    rmse = {k: float(np.sqrt(np.mean((v - y) ** 2))) for k, v in fits.items()}
+    numbers = {
+        "softmax_sum": float(p_soft.sum()), "sigmoid_sum": float(p_sig.sum()),
+        "linear_output_rmse": rmse["linear"], "relu_output_rmse": rmse["relu"],
+        "relu_output_min": float(fits["relu"].min()),
+        "target_min": float(y.min()),
+    }
+
+    def draw(fig, theme):
+        left, right = fig.subplots(1, 2)
+        idx = np.arange(len(logits))
+        left.bar(idx - 0.2, p_soft, 0.4, color=theme.colors[0],
+                 label=f"softmax (sum {p_soft.sum():.2f})")
+        left.bar(idx + 0.2, p_sig, 0.4, color=theme.colors[1],
+                 label=f"sigmoid (sum {p_sig.sum():.2f})")
+        left.set(xticks=idx, xticklabels=[f"score {v:g}" for v in logits], ylim=(0, 1.15),
+                 ylabel="probability", title="multi-class vs multi-label")
+        left.legend(loc="upper right")
+        right.scatter(x[:, 0], y[:, 0], s=6, color=theme.colors[6], label="targets")
+        right.plot(x[:, 0], fits["linear"][:, 0], color=theme.colors[0],
+                   label=f"linear output (RMSE {rmse['linear']:.2f})")
+        right.plot(x[:, 0], fits["relu"][:, 0], color=theme.colors[1], linestyle="--",
+                   label=f"ReLU output (RMSE {rmse['relu']:.2f})")
+        right.set(xlabel="x", ylabel="y", title="regression", ylim=(-1.6, 1.9))
+        right.legend(loc="upper left", fontsize=8)
+
+    return draw, numbers

@@ -1,0 +1,278 @@
+"""Decide which figures are stale, run them, and write their files safely.
+
+The cache entry of a figure is `figures/<module>/<name>.json`: the hash of
+everything the figure depends on, its numbers, and how long it took. It is
+written last, and only after the figure's images were written, so a failed or
+killed run leaves a figure stale (it reruns next time), never half-recorded.
+"""
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from gen.discover import LIBRARIES, ROOT, SHARED, Module, discover, local_imports
+from gen.figure import THEME_NAMES, FigureSpec, theme_suffix
+
+FIGURES = "figures"
+DEFAULT_TIMEOUT = 300.0
+
+
+@dataclass
+class Job:
+    module: Module
+    spec: FigureSpec
+    deps: dict[str, str]
+    key: str
+    reasons: list[str] = field(default_factory=list)
+    last_seconds: float | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.module.name}/{self.spec.name}"
+
+
+@dataclass
+class Failure:
+    label: str           # module/figure
+    file: str            # the module's path, relative to the checkout
+    error: str
+    detail: str = ""
+
+    def message(self) -> str:
+        return f"figure '{self.label}' in {self.file} failed: {self.error}"
+
+
+@dataclass
+class Report:
+    ran: list[tuple[str, float]] = field(default_factory=list)
+    fresh: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    changed_files: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def available_cores() -> int:
+    """CPUs this process may use: affinity mask, capped by a cgroup v2 quota."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cores = os.cpu_count() or 1
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) // int(period))))
+    except (OSError, ValueError):
+        pass
+    return max(1, cores)
+
+
+def library_versions() -> dict[str, str]:
+    out = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def figure_dir(root: Path, module: str) -> Path:
+    return root / FIGURES / module
+
+
+def output_names(spec: FigureSpec) -> list[str]:
+    return [f"{spec.name}{theme_suffix(t)}.{spec.format}" for t in THEME_NAMES]
+
+
+def read_entry(root: Path, module: str, name: str) -> dict | None:
+    try:
+        return json.loads((figure_dir(root, module) / f"{name}.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def plan(root: Path = ROOT, only: str | None = None, force: bool = False,
+         modules: list[Module] | None = None) -> list[Job]:
+    """Every selected figure with its dependency hashes and why it would rerun."""
+    from fnmatch import fnmatch
+
+    modules = discover(root) if modules is None else modules
+    versions = library_versions()
+    hashes: dict[Path, str] = {}
+
+    def digest(path: Path) -> str:
+        if path not in hashes:
+            hashes[path] = _sha(path) if path.is_file() else "missing"
+        return hashes[path]
+
+    jobs = []
+    for module in modules:
+        code = [module.path, *sorted(local_imports(module.path, root)),
+                *(root / s for s in SHARED)]
+        base = {p.relative_to(root).as_posix(): digest(p) for p in code}
+        for spec in module.figures:
+            label = f"{module.name}/{spec.name}"
+            if only and not (fnmatch(label, only) or fnmatch(spec.name, only)
+                             or fnmatch(module.name, only) or only in label):
+                continue
+            deps = dict(base)
+            for data in spec.data:
+                deps[data] = digest(root / data)
+            deps.update({f"version:{k}": v for k, v in versions.items()})
+            key = hashlib.sha256(json.dumps([label, deps], sort_keys=True).encode()).hexdigest()
+            job = Job(module, spec, deps, key)
+            entry = read_entry(root, module.name, spec.name)
+            job.last_seconds = entry.get("seconds") if entry else None
+            job.reasons = _reasons(root, job, entry, force)
+            jobs.append(job)
+    return jobs
+
+
+def _reasons(root: Path, job: Job, entry: dict | None, force: bool) -> list[str]:
+    reasons = []
+    if force:
+        reasons.append("--force")
+    missing = [d for d, h in job.deps.items() if h == "missing"]
+    if missing:
+        reasons.append("declared data file missing: " + ", ".join(missing))
+    if entry is None:
+        reasons.append("never built (no cache entry)")
+        return reasons
+    if entry.get("key") != job.key:
+        old = entry.get("deps", {})
+        for dep, h in job.deps.items():
+            if dep not in old:
+                reasons.append(f"new dependency {dep}")
+            elif old[dep] != h:
+                what = "version" if dep.startswith("version:") else "changed"
+                reasons.append(f"{dep} {what}: {old[dep]} -> {h}" if what == "version"
+                               else f"{dep} changed")
+        reasons += [f"no longer depends on {d}" for d in old if d not in job.deps]
+        if not reasons:
+            reasons.append("cache entry from another declaration")
+    folder = figure_dir(root, job.module.name)
+    gone = [n for n in output_names(job.spec) if not (folder / n).is_file()]
+    if gone:
+        reasons.append("output missing: " + ", ".join(gone))
+    return reasons
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write `data` to `path` via a temp file and rename; skip when unchanged."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp.{os.getpid()}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    return True
+
+
+@contextmanager
+def locked(root: Path):
+    """One build at a time per checkout; a second one waits for the first."""
+    folder = root / FIGURES
+    folder.mkdir(exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _clean_temp(root: Path) -> None:
+    """Temp files left by a killed build (we hold the lock, so none is live)."""
+    for tmp in (root / FIGURES).glob("*/.*.tmp.*"):
+        tmp.unlink(missing_ok=True)
+
+
+def _prune(root: Path, jobs: list[Job]) -> None:
+    """Remove outputs of figures and modules that no longer exist."""
+    keep: dict[str, set[str]] = {}
+    for job in jobs:
+        keep.setdefault(job.module.name, set()).update(
+            output_names(job.spec) + [f"{job.spec.name}.json"])
+    for folder in (root / FIGURES).iterdir():
+        if not folder.is_dir():
+            continue
+        for f in folder.iterdir():
+            if f.name not in keep.get(folder.name, set()):
+                f.unlink()
+        if not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def build(root: Path = ROOT, only: str | None = None, force: bool = False,
+          jobs: int | None = None, quick: bool = False,
+          timeout: float | None = None, progress=None) -> Report:
+    """Bring `figures/` up to date. Never raises for a failing figure: see Report."""
+    start = time.perf_counter()
+    report = Report()
+    timeout = timeout or float(os.environ.get("NONLINEAR_TIMEOUT", DEFAULT_TIMEOUT))
+    with locked(root):
+        _clean_temp(root)
+        planned = plan(root, only=only, force=force)
+        stale = [j for j in planned if j.reasons]
+        report.fresh = len(planned) - len(stale)
+        if stale:
+            _run(root, stale, jobs or available_cores(), quick, timeout, report, progress)
+        if only is None and not quick:
+            _prune(root, planned)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def _run(root, stale, jobs, quick, timeout, report, progress) -> None:
+    from gen.workers import Task, run_tasks
+
+    # Longest first (by the last successful run; unknown counts as long) keeps
+    # both cores busy until the end.
+    stale.sort(key=lambda j: -(j.last_seconds if j.last_seconds is not None else 1e9))
+    by_key = {j.key: j for j in stale}
+    tasks = [Task(j.key, str(j.module.path), j.module.name, j.spec.name, quick,
+                  j.spec.timeout or timeout) for j in stale]
+    for done, result in enumerate(run_tasks(tasks, root, jobs), 1):
+        job = by_key[result.key]
+        if result.ok:
+            try:
+                _record(root, job, result, report)
+            except OSError as e:
+                result.ok, result.error = False, f"could not write its files: {e}"
+        if not result.ok:
+            report.failures.append(Failure(job.label, job.module.rel, result.error,
+                                           result.detail))
+        if progress:
+            progress(done, len(stale), job.label, result)
+
+
+def _record(root: Path, job: Job, result, report: Report) -> None:
+    folder = figure_dir(root, job.module.name)
+    for suffix, data in sorted(result.files.items()):
+        path = folder / f"{job.spec.name}{suffix}"
+        if write_atomic(path, data):
+            report.changed_files.append(path.relative_to(root).as_posix())
+    width, height = (round(v * 96) for v in job.spec.size)
+    entry = {"key": job.key, "deps": job.deps, "numbers": result.numbers,
+             "width": width, "height": height, "seconds": round(result.seconds, 3)}
+    write_atomic(folder / f"{job.spec.name}.json",
+                 (json.dumps(entry, indent=1, sort_keys=True) + "\n").encode())
+    report.ran.append((job.label, result.seconds))

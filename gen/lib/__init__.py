@@ -1,0 +1,1 @@
+"""Plain numpy helpers shared by several figure modules (models, activations, data)."""

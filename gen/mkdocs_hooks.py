@@ -1,0 +1,97 @@
+"""The MkDocs side of the figure pipeline: a thin hook (listed under `hooks:`).
+
+- on_pre_build: bring figures/ up to date (`gen.build`). In `mkdocs build` a
+  failing figure stops the build naming the figure, its module and the error;
+  in `mkdocs serve` it is logged, shown as an error box on its page, and the
+  server keeps running. Figures run in fresh worker processes, so an edited
+  figure module is picked up without restarting `serve` (`watch: [gen]`).
+- on_files: publish figures/ and a source listing of every figure module
+  (generated files: nothing is ever written into docs/).
+- on_page_markdown: expand `<!-- md:figure -->` / `<!-- md:number -->`.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:          # `mkdocs` run without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.utils import get_relative_url  # noqa: E402
+
+from gen import build as pipeline  # noqa: E402
+from gen.discover import DeclarationError, discover, slug_to_module  # noqa: E402
+from gen.shortcodes import Catalog, Expander, Page, ShortcodeError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.figures")
+CODE_DIR = "code"
+state: dict = {"serve": False, "catalog": None, "modules": []}
+
+
+def on_startup(command, dirty):
+    state["serve"] = command == "serve"
+
+
+def _progress(done, total, label, result):
+    if result.ok:
+        log.info(f"figure [{done}/{total}] {label} ({result.seconds:.1f} s)")
+    else:
+        log.error(f"figure [{done}/{total}] {label} failed: {result.error}")
+
+
+def on_pre_build(config):
+    try:
+        modules = discover(ROOT)
+        report = pipeline.build(ROOT, progress=_progress)
+    except DeclarationError as e:
+        raise PluginError(f"figure declaration error: {e}") from None
+    if report.ran:
+        slowest = ", ".join(f"{label} {s:.1f} s" for label, s in
+                            sorted(report.ran, key=lambda r: -r[1])[:5])
+        log.info(f"figures: {len(report.ran)} ran, {report.fresh} fresh in "
+                 f"{report.seconds:.1f} s (slowest: {slowest})")
+    if report.failures and not state["serve"]:
+        first = report.failures[0]
+        detail = first.detail.strip().splitlines()[-12:]
+        raise PluginError("\n".join(
+            [f.message() for f in report.failures] + ["", *detail, "",
+             f"Fix the figure, then check it alone with: python -m gen --only '{first.label}'"]))
+    for failure in report.failures:
+        log.error(failure.message())
+    state["modules"] = modules
+    state["catalog"] = Catalog.load(modules, ROOT / pipeline.FIGURES, report.failures)
+
+
+def on_files(files, config):
+    figures = ROOT / pipeline.FIGURES
+    for path in sorted(figures.glob("*/*")):
+        if path.suffix in (".svg", ".png") and not path.name.startswith("."):
+            files.append(File.generated(config, path.relative_to(ROOT).as_posix(),
+                                        abs_src_path=str(path)))
+    for module in state["modules"]:
+        source = module.path.read_text(encoding="utf-8")
+        content = (f"---\ntitle: {module.rel}\nsearch:\n  exclude: true\n---\n\n"
+                   f"# `{module.rel}`\n\nThe program that draws the figures of "
+                   f"[this article](../articles/{module.slug}.md). It runs at every build; "
+                   f"`python -m gen --only '{module.name}/*' --force` reruns it alone.\n\n"
+                   f"```python linenums=\"1\"\n{source}\n```\n")
+        files.append(File.generated(config, f"{CODE_DIR}/{module.name}.md", content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    src = page.file.src_uri
+    slug = page.meta.get("figures") or Path(src).stem
+
+    def code_url(module: str) -> str:
+        return get_relative_url(f"{CODE_DIR}/{module}/", page.url)
+
+    expander = Expander(state["catalog"], serve=state["serve"])
+    try:
+        return expander.expand(markdown, Page(src, slug_to_module(slug), code_url))
+    except ShortcodeError as e:
+        raise PluginError(str(e)) from None

@@ -1,0 +1,108 @@
+"""Turn one declared figure into bytes: compute once, draw in every theme, save.
+
+Runs inside a worker process (see `gen.worker`); nothing here writes a file.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import math
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib as mpl  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from gen.figure import FigureSpec  # noqa: E402
+from gen.style import BASE_RC, THEMES  # noqa: E402
+
+PNG_DPI = 150
+SVG_RASTER_DPI = 150
+MAX_BYTES = 300_000
+
+
+class FigureError(Exception):
+    """A figure function broke its contract; the message says how."""
+
+
+def load_module(path: Path, name: str):
+    """Import a figure module from its file, as `gen.articles.<name>`."""
+    qualified = f"gen.articles.{name}"
+    spec = importlib.util.spec_from_file_location(qualified, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[qualified] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def find_spec(module, name: str) -> FigureSpec:
+    for value in vars(module).values():
+        spec = getattr(value, "__figure__", None)
+        if isinstance(spec, FigureSpec) and spec.name == name:
+            return spec
+    raise FigureError(f"no function in {module.__file__} is declared @figure({name!r})")
+
+
+def clean_numbers(numbers, where: str) -> dict[str, float | int]:
+    if not isinstance(numbers, dict):
+        raise FigureError(f"{where} must return (draw, numbers) with numbers a dict, "
+                          f"not {type(numbers).__name__}")
+    out: dict[str, float | int] = {}
+    for key, value in numbers.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            raise FigureError(f"{where}: number name {key!r} must be a Python identifier")
+        if hasattr(value, "item"):          # numpy scalar -> Python
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise FigureError(f"{where}: number {key!r} is {type(value).__name__}, "
+                              "expected an int or a float")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FigureError(f"{where}: number {key!r} is {value}; numbers must be finite")
+        out[key] = value
+    return out
+
+
+def save(fig: Figure, fmt: str) -> bytes:
+    buf = io.BytesIO()
+    if fmt == "svg":
+        # dpi only sets the resolution of rasterised artists inside the SVG.
+        fig.savefig(buf, format="svg", dpi=SVG_RASTER_DPI, metadata={"Date": None})
+    else:
+        fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def render(spec: FigureSpec, quick: bool = False, max_bytes: int = MAX_BYTES):
+    """Compute `spec` once and draw it in every theme.
+
+    Returns ({file suffix: bytes}, numbers). Raises FigureError when the
+    function breaks its contract or a drawing is over the size budget.
+    """
+    where = f"figure {spec.name!r} ({spec.func.__name__})"
+    with mpl.rc_context(BASE_RC):
+        result = spec.func(spec.seed, quick=quick)
+    if callable(result):
+        draw, numbers = result, {}
+    elif isinstance(result, tuple) and len(result) == 2 and callable(result[0]):
+        draw, numbers = result
+    else:
+        raise FigureError(f"{where} returned {type(result).__name__}; it must return "
+                          "draw or (draw, numbers) where draw(fig, theme) draws the figure")
+    numbers = clean_numbers(numbers, where)
+    files: dict[str, bytes] = {}
+    for theme in THEMES:
+        with mpl.rc_context({**BASE_RC, **theme.rc()}):
+            fig = Figure(figsize=spec.size, layout="constrained")
+            draw(fig, theme)
+            data = save(fig, spec.format)
+        if len(data) > max_bytes:
+            raise FigureError(
+                f"{where}: the {theme.name} {spec.format.upper()} is {len(data) // 1000} KB, "
+                f"over the {max_bytes // 1000} KB budget; rasterise dense artists "
+                "(artist.set_rasterized(True) for contours, heatmaps, many points) "
+                "or declare format=\"png\"")
+        files[f"{theme.suffix}.{spec.format}"] = data
+    return files, numbers

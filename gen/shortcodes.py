@@ -1,0 +1,217 @@
+"""Author syntax: place a figure or quote one of its numbers by name.
+
+    <!-- md:figure nonlinear-boundaries -->          a numbered <figure> (own line)
+    <!-- md:number circles_relu_acc .0% -->           a formatted number, inline
+    <!-- md:number activation-functions/linear_test_acc .1% -->   from another article
+
+Names resolve in the page's own figure module (`docs/articles/<slug>.md` ->
+`gen/articles/<slug with _>.py`; front matter `figures: <slug>` overrides it).
+The format is a Python format spec; the default is `.3g` for floats.
+Shortcodes inside code (fenced blocks or `inline`) are left alone, so the
+conventions page can show them. Like Material's own `<!-- md:... -->`
+shortcodes, they are invisible where the hook does not run.
+"""
+from __future__ import annotations
+
+import difflib
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gen.discover import Module, slug_to_module
+from gen.figure import FigureSpec, theme_suffix
+
+SHORTCODE = re.compile(r"<!--\s*md:(?P<kind>[\w-]+)(?P<args>[^>]*?)\s*-->")
+FENCE = re.compile(r"^\s*(```+|~~~+)")
+KINDS = ("figure", "number")
+
+
+class ShortcodeError(Exception):
+    """A shortcode that cannot be expanded; the message names page, name and fix."""
+
+
+@dataclass
+class Entry:
+    """What a page needs to show one figure."""
+    module: Module
+    spec: FigureSpec
+    numbers: dict = field(default_factory=dict)
+    width: int = 0
+    height: int = 0
+    built: bool = False
+    error: str | None = None        # set when its last run failed (serve shows it)
+
+
+@dataclass
+class Catalog:
+    """Figures and numbers by module, read from the declarations and figures/*/*.json."""
+    entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, modules: list[Module], figures_dir: Path, failures=()) -> "Catalog":
+        errors = {f.label: f for f in failures}
+        catalog = cls()
+        for module in modules:
+            table = catalog.entries.setdefault(module.name, {})
+            for spec in module.figures:
+                entry = Entry(module, spec)
+                try:
+                    data = json.loads((figures_dir / module.name / f"{spec.name}.json").read_text())
+                    entry.numbers, entry.built = data["numbers"], True
+                    entry.width, entry.height = data["width"], data["height"]
+                except (OSError, ValueError, KeyError):
+                    pass
+                failure = errors.get(f"{module.name}/{spec.name}")
+                entry.error = failure and f"{failure.error}\n\n{failure.detail}".strip()
+                table[spec.name] = entry
+        return catalog
+
+    def numbers(self, module: str) -> dict[str, tuple[Entry, object]]:
+        out = {}
+        for entry in self.entries.get(module, {}).values():
+            for name, value in entry.numbers.items():
+                out[name] = (entry, value)
+        return out
+
+
+def _suggest(name: str, known) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.5)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; known: {', '.join(sorted(known)) or 'none'}"
+
+
+def format_number(value, spec: str | None) -> str:
+    if spec is None:
+        spec = "d" if isinstance(value, int) else ".3g"
+    try:
+        return format(value, spec)
+    except ValueError as e:
+        raise ValueError(f"format '{spec}' does not apply to {value!r}: {e}") from None
+
+
+@dataclass
+class Page:
+    """The page being expanded: where it is and how to link from it."""
+    src: str             # docs-relative source path, e.g. articles/activation-functions.md
+    module: str          # default figure module
+    code_url: callable = None   # module name -> URL of its source listing, relative to page
+
+
+class Expander:
+    def __init__(self, catalog: Catalog, serve: bool = False):
+        self.catalog, self.serve = catalog, serve
+
+    def expand(self, markdown: str, page: Page) -> str:
+        self.count = 0
+        out, fence = [], None
+        for line in markdown.split("\n"):
+            match = FENCE.match(line)
+            if fence:
+                if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                    fence = None
+                out.append(line)
+                continue
+            if match:
+                fence = match.group(1)
+                out.append(line)
+                continue
+            out.append(self._line(line, page))
+        return "\n".join(out)
+
+    def _line(self, line: str, page: Page) -> str:
+        # Split off `inline code` spans; expand only the text between them.
+        parts = re.split(r"(`+[^`]*`+)", line)
+        for i in range(0, len(parts), 2):
+            parts[i] = SHORTCODE.sub(lambda m: self._one(m, page), parts[i])
+        return "".join(parts)
+
+    def _one(self, match: re.Match, page: Page) -> str:
+        kind, args = match["kind"], match["args"].split()
+        try:
+            if kind == "figure":
+                return self._figure(args, page)
+            if kind == "number":
+                return self._number(args, page)
+            raise ShortcodeError(f"unknown shortcode kind 'md:{kind}'{_suggest(kind, KINDS)}")
+        except ShortcodeError as e:
+            message = f"{page.src}: {match.group(0)}: {e}"
+            if not self.serve:
+                raise ShortcodeError(message) from None
+            return error_box("Shortcode error", message)
+
+    def _resolve(self, ref: str, page: Page) -> tuple[str, str]:
+        if "/" in ref:
+            slug, name = ref.split("/", 1)
+            module = slug_to_module(slug)
+            if module not in self.catalog.entries:
+                raise ShortcodeError(f"no figure module for article '{slug}' "
+                                     f"(gen/articles/{module}.py){_suggest(module, self.catalog.entries)}")
+            return module, name
+        if page.module not in self.catalog.entries:
+            raise ShortcodeError(
+                f"this page has no figure module gen/articles/{page.module}.py; create it, "
+                "set 'figures: <article slug>' in the front matter, or write <slug>/<name>")
+        return page.module, ref
+
+    def _figure(self, args: list[str], page: Page) -> str:
+        if len(args) != 1:
+            raise ShortcodeError("write <!-- md:figure NAME -->")
+        module, name = self._resolve(args[0], page)
+        table = self.catalog.entries[module]
+        if name not in table:
+            raise ShortcodeError(f"no figure '{name}' in gen/articles/{module}.py"
+                                 f"{_suggest(name, table)}")
+        entry = table[name]
+        self.count += 1
+        return figure_html(entry, self.count, page)
+
+    def _number(self, args: list[str], page: Page) -> str:
+        if len(args) not in (1, 2):
+            raise ShortcodeError("write <!-- md:number NAME [FORMAT] -->, e.g. .1% or .3f")
+        module, name = self._resolve(args[0], page)
+        numbers = self.catalog.numbers(module)
+        if name not in numbers:
+            entry = next((e for e in self.catalog.entries[module].values() if e.error), None)
+            if entry and self.serve:
+                return error_box(f"Figure '{entry.spec.name}' failed", entry.error, inline=True)
+            raise ShortcodeError(f"no number '{name}' from gen/articles/{module}.py"
+                                 f"{_suggest(name, numbers)}")
+        try:
+            return format_number(numbers[name][1], args[1] if len(args) > 1 else None)
+        except ValueError as e:
+            raise ShortcodeError(str(e)) from None
+
+
+def error_box(title: str, text: str, inline: bool = False) -> str:
+    if inline:
+        return f'<mark class="nl-error" title="{html.escape(text)}">[{html.escape(title)}]</mark>'
+    return ('\n<div class="admonition failure nl-error" role="alert">'
+            f'<p class="admonition-title">{html.escape(title)}</p>'
+            f"<pre><code>{html.escape(text)}</code></pre></div>\n")
+
+
+def figure_html(entry: Entry, number: int, page: Page) -> str:
+    """A numbered <figure>: light and dark drawings, caption, link to its code."""
+    spec, module = entry.spec, entry.module
+    depth = page.src.count("/")
+    base = "../" * depth + f"figures/{module.name}/{spec.name}"
+    alt = html.escape(spec.alt, quote=True)
+    size = f'width="{entry.width}" height="{entry.height}"' if entry.width else ""
+    parts = []
+    if entry.error:
+        parts.append(error_box(f"Figure '{spec.name}' failed in {module.rel}", entry.error))
+    if entry.built:
+        for theme in ("light", "dark"):
+            src = f"{base}{theme_suffix(theme)}.{spec.format}"
+            parts.append(f'![{alt}]({src}#only-{theme}){{ {size} loading="lazy" }}')
+    code = page.code_url(module.name) if page.code_url else None
+    link = (f' <a class="nl-source" href="{code}">Drawn by <code>{module.rel}</code></a>'
+            if code else "")
+    caption = (f'<figcaption><span class="nl-fignum">Figure {number}.</span> '
+               f"{html.escape(spec.caption)}{link}</figcaption>")
+    body = "\n".join(parts)
+    return (f'\n<figure markdown="span" class="nl-figure" id="figure-{spec.name}">\n'
+            f"{body}\n{caption}\n</figure>\n")

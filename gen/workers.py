@@ -1,0 +1,174 @@
+"""A small pool of reusable worker processes with a per-figure timeout.
+
+Each worker is a fresh Python process running `main()` below started with one BLAS
+thread, so edited figure code is always the code that runs, and importing
+numpy + matplotlib + scikit-learn (about 1.4 s) is paid once per worker, not
+once per figure. A worker that hangs past its figure's timeout is killed and
+replaced; one that dies takes only its current figure down with it.
+
+Messages are pickles framed by an 8-byte length, over the worker's stdin and a
+dedicated pipe (the figure code's own prints go to stderr).
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import wait
+from pathlib import Path
+
+HEADER = struct.Struct("!Q")
+ONE_THREAD = {name: "1" for name in (
+    "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def _recv(stream):
+    head = stream.read(HEADER.size)
+    if len(head) < HEADER.size:
+        raise EOFError
+    (size,) = HEADER.unpack(head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+@dataclass
+class Task:
+    key: object          # opaque to the pool, handed back with the result
+    path: str            # figure module file
+    module: str          # module name
+    figure: str          # figure name
+    quick: bool
+    timeout: float
+
+
+@dataclass
+class Result:
+    key: object
+    ok: bool
+    files: dict | None = None
+    numbers: dict | None = None
+    seconds: float = 0.0
+    error: str = ""      # one line: what went wrong
+    detail: str = ""     # the traceback, for logs and error boxes
+
+
+class _Worker:
+    def __init__(self, root: Path):
+        read_fd, write_fd = os.pipe()
+        env = {**os.environ, **ONE_THREAD, "MPLBACKEND": "Agg",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+        self.proc = subprocess.Popen(
+            # -c, not -m: Task/Result must unpickle as gen.workers.*, not __main__.*
+            [sys.executable, "-c", "import sys, gen.workers as w; w.main(int(sys.argv[1]))",
+             str(write_fd)],
+            cwd=root, env=env, stdin=subprocess.PIPE, pass_fds=(write_fd,))
+        os.close(write_fd)
+        self.results = os.fdopen(read_fd, "rb")
+        self.task: Task | None = None
+        self.started = 0.0
+
+    def start(self, task: Task) -> None:
+        self.task, self.started = task, time.monotonic()
+        _send(self.proc.stdin, task)
+
+    def kill(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+        self.results.close()
+        try:
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    def close(self) -> None:
+        try:
+            self.proc.stdin.close()            # EOF: the worker exits its loop
+            self.proc.wait(timeout=10)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            self.proc.kill()
+            self.proc.wait()
+        self.results.close()
+
+
+def run_tasks(tasks: list[Task], root: Path, jobs: int, on_result=None):
+    """Run `tasks` in order on up to `jobs` workers; yield each Result as it ends."""
+    pending = list(tasks)
+    workers = [_Worker(root) for _ in range(max(1, min(jobs, len(pending))))]
+    try:
+        while pending or any(w.task for w in workers):
+            for w in workers:
+                if w.task is None and pending:
+                    w.start(pending.pop(0))
+            busy = [w for w in workers if w.task]
+            now = time.monotonic()
+            deadline = min(w.started + w.task.timeout for w in busy)
+            ready = wait([w.results for w in busy], timeout=max(0.0, deadline - now))
+            for w in busy:
+                task = w.task
+                if w.results in ready:
+                    try:
+                        result = _recv(w.results)
+                    except (EOFError, OSError):
+                        code = w.proc.wait()
+                        result = Result(task.key, False, error=(
+                            f"the worker process died while drawing it (exit code {code})"))
+                        workers[workers.index(w)] = w = _replace(w, root)
+                    w.task = None
+                    yield result
+                elif time.monotonic() - w.started >= task.timeout:
+                    workers[workers.index(w)] = _replace(w, root)
+                    yield Result(task.key, False, seconds=task.timeout, error=(
+                        f"it ran longer than its {task.timeout:g} s timeout and was stopped; "
+                        "make it faster, or raise timeout= in its @figure(...) or "
+                        "--timeout / NONLINEAR_TIMEOUT"))
+    finally:
+        for w in workers:
+            w.close()
+
+
+def _replace(worker: _Worker, root: Path) -> _Worker:
+    worker.kill()
+    return _Worker(root)
+
+
+def main(fd: int) -> None:
+    """Worker loop: read tasks from stdin, answer on `fd`, until stdin closes."""
+    out = os.fdopen(fd, "wb")
+    os.dup2(2, 1)                       # figure code's prints must not corrupt the channel
+    sys.stdout = sys.stderr
+    from gen import render              # the heavy imports, once per worker
+    import sklearn  # noqa: F401  (most figure modules need it; pay for it now)
+
+    modules: dict[str, object] = {}
+    while True:
+        try:
+            task: Task = _recv(sys.stdin.buffer)
+        except EOFError:
+            return
+        start = time.perf_counter()
+        try:
+            if task.path not in modules:
+                modules[task.path] = render.load_module(Path(task.path), task.module)
+            spec = render.find_spec(modules[task.path], task.figure)
+            files, numbers = render.render(spec, quick=task.quick)
+            result = Result(task.key, True, files=files, numbers=numbers)
+        except BaseException as e:      # report everything, including SystemExit
+            tb = traceback.format_exc()
+            result = Result(task.key, False, error=f"{type(e).__name__}: {e}", detail=tb)
+        result.seconds = time.perf_counter() - start
+        _send(out, result)
+
