@@ -64,7 +64,9 @@ def loss_of(p, y, output):
     """Mean loss matched to the output: cross-entropy for sigmoid/softmax, else squared error."""
     eps = 1e-12
     if output == "sigmoid":
-        return float(-np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+        # Summed over output units (labels), averaged over samples.
+        return float(-np.mean(np.sum(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps),
+                                     axis=-1)))
     if output == "softmax":                      # y holds integer class labels
         return float(-np.mean(np.log(p[np.arange(len(y)), y] + eps)))
     return float(0.5 * np.mean(np.sum((p - y) ** 2, axis=-1)))

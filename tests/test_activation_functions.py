@@ -1,0 +1,85 @@
+"""The activation-functions figures show what the article says they show."""
+import numpy as np
+import pytest
+
+from gen.lib import mlp
+from gen.lib.activations import ACTIVATIONS
+
+
+@pytest.fixture(scope="module")
+def n(module_numbers):
+    return module_numbers("activation_functions")
+
+
+def test_linear_model_separates_linearly_separable_classes(n):
+    assert n["linear_test_acc"] >= 0.97
+
+
+@pytest.mark.parametrize("data", ["circles", "xor"])
+def test_identity_network_stays_near_chance(n, data):
+    assert abs(n[f"{data}_identity_acc"] - 0.5) < 0.15
+
+
+@pytest.mark.parametrize("data", ["circles", "xor"])
+@pytest.mark.parametrize("act", ["relu", "logistic", "tanh"])
+def test_nonlinear_networks_solve_both_datasets(n, data, act):
+    assert n[f"{data}_{act}_acc"] >= 0.95
+    assert n[f"{data}_{act}_acc"] > n[f"{data}_identity_acc"] + 0.3
+
+
+def test_sigmoid_gradient_vanishes_but_relu_and_tanh_keep_it(n):
+    assert n["sigmoid_first_to_last"] < 1e-6
+    for act in ("relu", "tanh"):
+        assert 0.05 < n[f"{act}_first_to_last"] < 20
+
+
+def test_output_layer_claims(n):
+    assert n["softmax_sum"] == pytest.approx(1.0)
+    assert n["sigmoid_sum"] > 1.2                      # independent, not a distribution
+    assert n["target_min"] < -0.5                      # targets do go negative ...
+    assert n["relu_output_min"] >= 0.0                 # ... a ReLU output never does
+    assert n["linear_output_rmse"] < 0.2
+    assert n["relu_output_rmse"] > 2 * n["linear_output_rmse"]
+
+
+def test_curve_facts(n):
+    assert n["sigmoid_max_slope"] == pytest.approx(0.25, abs=1e-3)
+    assert n["tanh_max_slope"] == pytest.approx(1.0, abs=1e-3)
+    assert n["selu_min"] > -1.76                        # -lambda * alpha is the asymptote
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_derivatives_match_finite_differences(name):
+    f, df = ACTIVATIONS[name]
+    x = np.linspace(-5, 5, 1001)
+    x = x[np.abs(x) > 1e-3]                             # ReLU family: kink at 0
+    h = 1e-5
+    numeric = (f(x + h) - f(x - h)) / (2 * h)
+    np.testing.assert_allclose(df(x), numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("output", ["linear", "sigmoid", "softmax", "relu"])
+@pytest.mark.parametrize("hidden", ["tanh", "relu", "sigmoid"])
+def test_mlp_backprop_matches_finite_differences(hidden, output):
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(7, 3))
+    if output == "softmax":
+        y, sizes = rng.integers(0, 4, 7), [3, 5, 4, 4]
+    else:
+        y, sizes = (rng.random((7, 2)) > 0.5).astype(float), [3, 5, 4, 2]
+    net = mlp.init(sizes, rng, init="xavier")
+    if output == "relu":
+        net[-1][1][:] = 1.0                             # keep the output units active
+    _, grads, _ = mlp.loss_and_grads(net, X, y, hidden, output)
+    h = 1e-6
+    for layer, grad in zip(net, grads):
+        for k in range(2):
+            param, g = layer[k], grad[k]
+            for idx in list(np.ndindex(param.shape))[:6]:
+                old = param[idx]
+                param[idx] = old + h
+                up = mlp.loss_and_grads(net, X, y, hidden, output)[0]
+                param[idx] = old - h
+                down = mlp.loss_and_grads(net, X, y, hidden, output)[0]
+                param[idx] = old
+                assert g[idx] == pytest.approx((up - down) / (2 * h), rel=1e-4, abs=1e-8)
