@@ -150,8 +150,7 @@ def main(fd: int) -> None:
     out = os.fdopen(fd, "wb")
     os.dup2(2, 1)                       # figure code's prints must not corrupt the channel
     sys.stdout = sys.stderr
-    from gen import render              # the heavy imports, once per worker
-    import sklearn  # noqa: F401  (most figure modules need it; pay for it now)
+    from gen import render              # numpy + matplotlib, once per worker
 
     modules: dict[str, object] = {}
     while True:

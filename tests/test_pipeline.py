@@ -1,0 +1,215 @@
+"""The figure pipeline: staleness, parallel workers, failures, atomic deterministic writes."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from conftest import ROOT, tiny_figure
+from gen import build as pipeline
+from gen.discover import DeclarationError, local_imports, parse_module
+
+
+def build(project, **kw):
+    """One worker unless a test needs more: each worker start costs a numpy+matplotlib import."""
+    return pipeline.build(project.root, **{"jobs": 1, **kw})
+
+
+def stale(project, **kw) -> set[str]:
+    return {job.label for job in pipeline.plan(project.root, **kw) if job.reasons}
+
+
+def numbers(project, module: str, figure: str) -> dict:
+    return json.loads((project.root / "figures" / module / f"{figure}.json").read_text())["numbers"]
+
+
+def test_first_build_runs_everything_then_nothing(tiny_project):
+    first = build(tiny_project, jobs=2)
+    assert not first.failures
+    assert sorted(label for label, _ in first.ran) == ["alpha/one", "alpha/two", "beta/three"]
+    for name in ("alpha/one.svg", "alpha/one.dark.svg", "beta/three.svg", "beta/three.json"):
+        assert (tiny_project.root / "figures" / name).is_file()
+    second = build(tiny_project, jobs=2)
+    assert second.ran == [] and second.fresh == 3 and second.changed_files == []
+
+
+def test_workers_are_reused_across_figures(tiny_project):
+    build(tiny_project, jobs=2)                      # three figures, two workers
+    pids = {numbers(tiny_project, m, f)[f"{f}_pid"]
+            for m, f in (("alpha", "one"), ("alpha", "two"), ("beta", "three"))}
+    assert len(pids) <= 2 and os.getpid() not in pids
+
+
+def test_editing_a_module_reruns_only_its_figures(tiny_project):
+    build(tiny_project)
+    tiny_project.write("gen/articles/beta.py", tiny_figure("three", 3.5))
+    assert stale(tiny_project) == {"beta/three"}
+    report = build(tiny_project)
+    assert [label for label, _ in report.ran] == ["beta/three"]
+    assert numbers(tiny_project, "beta", "three")["three_value"] == 3.5
+
+
+def test_editing_an_imported_gen_module_reruns_its_importers(tiny_project):
+    tiny_project.write("gen/lib/helper.py", "SCALE = 1\n")
+    tiny_project.write("gen/lib/deeper.py", "from gen.lib.helper import SCALE\n")
+    src = tiny_figure("three", 3.0).replace("import os\n", "import os\nfrom gen.lib import deeper\n")
+    tiny_project.write("gen/articles/beta.py", src)
+    build(tiny_project)
+    tiny_project.write("gen/lib/helper.py", "SCALE = 2\n")       # imported through deeper.py
+    assert stale(tiny_project) == {"beta/three"}
+    assert any("gen/lib/helper.py changed" in r
+               for job in pipeline.plan(tiny_project.root) for r in job.reasons)
+
+
+def test_local_imports_follow_relative_and_absolute_forms(tiny_project):
+    root = tiny_project.root
+    tiny_project.write("gen/lib/a.py", "from . import b\n")
+    tiny_project.write("gen/lib/b.py", "import gen.lib.c\n")
+    tiny_project.write("gen/lib/c.py", "import numpy\n")
+    module = tiny_project.write("gen/articles/gamma.py", "from gen.lib.a import x\n")
+    found = {p.relative_to(root).as_posix() for p in local_imports(module, root)}
+    assert {"gen/lib/a.py", "gen/lib/b.py", "gen/lib/c.py"} <= found
+
+
+def test_shared_style_change_makes_every_figure_stale(tiny_project):
+    build(tiny_project)
+    style = tiny_project.root / "gen" / "style.py"
+    style.write_text(style.read_text() + "\n# a new colour\n")
+    assert stale(tiny_project) == {"alpha/one", "alpha/two", "beta/three"}
+
+
+def test_declared_data_file_change_reruns_only_that_figure(tiny_project):
+    tiny_project.write("gen/data/points.csv", "1,2\n")
+    src = tiny_figure("three", 3.0).replace('size=(2, 1.5))', 'size=(2, 1.5), data=("gen/data/points.csv",))')
+    tiny_project.write("gen/articles/beta.py", src)
+    build(tiny_project)
+    assert stale(tiny_project) == set()
+    tiny_project.write("gen/data/points.csv", "1,3\n")
+    assert stale(tiny_project) == {"beta/three"}
+
+
+def test_library_version_change_makes_every_figure_stale(tiny_project, monkeypatch):
+    build(tiny_project)
+    real = pipeline.library_versions()
+    monkeypatch.setattr(pipeline, "library_versions", lambda: {**real, "numpy": "0.0.1"})
+    jobs = pipeline.plan(tiny_project.root)
+    assert all(any("version:numpy" in r for r in job.reasons) for job in jobs)
+
+
+def test_deleted_output_is_rebuilt(tiny_project):
+    build(tiny_project)
+    (tiny_project.root / "figures" / "alpha" / "two.dark.svg").unlink()
+    assert stale(tiny_project) == {"alpha/two"}
+
+
+def test_failing_figure_keeps_its_last_good_output_and_records_nothing(tiny_project):
+    build(tiny_project)
+    before = tiny_project.snapshot()
+    broken = tiny_figure("one") .replace("value = 1.0", "value = 1 / 0") + tiny_figure("two", 2.5)
+    tiny_project.write("gen/articles/alpha.py", broken)
+    report = build(tiny_project)
+    assert [f.label for f in report.failures] == ["alpha/one"]
+    assert "ZeroDivisionError" in report.failures[0].error
+    assert report.failures[0].file == "gen/articles/alpha.py"
+    after = tiny_project.snapshot()
+    for name in ("alpha/one.svg", "alpha/one.dark.svg", "alpha/one.json", "beta/three.svg"):
+        assert after[name] == before[name]               # bytes and mtime untouched
+    assert numbers(tiny_project, "alpha", "two")["two_value"] == 2.5   # the other one built
+    assert "alpha/one" in stale(tiny_project)           # and the failure reruns next time
+    assert not list((tiny_project.root / "figures").rglob("*.tmp.*"))
+
+
+def test_cli_exit_code_and_message_name_the_figure_and_file(tiny_project):
+    tiny_project.write("gen/articles/beta.py",
+                       tiny_figure("three").replace("value = 1.0", "raise ValueError('bad data')"))
+    proc = tiny_project.gen()
+    assert proc.returncode == 1
+    assert "figure 'beta/three' in gen/articles/beta.py failed: ValueError: bad data" in proc.stderr
+
+
+def test_forced_rerun_writes_identical_bytes(tiny_project):
+    build(tiny_project)
+    before = tiny_project.snapshot()
+    report = build(tiny_project, force=True)
+    assert len(report.ran) == 3 and report.changed_files == []
+    after = tiny_project.snapshot()
+    for name, (data, mtime) in before.items():
+        if name.endswith(".svg"):
+            assert after[name] == (data, mtime)          # same bytes, so not even rewritten
+
+
+def test_real_figure_is_byte_identical_in_a_fresh_process():
+    # A cheap real figure, rerun from scratch: a deterministic figure changes no file.
+    pipeline.build(ROOT, only="activation_functions/linear-boundary")
+    report = pipeline.build(ROOT, only="activation_functions/linear-boundary", force=True)
+    assert not report.failures and len(report.ran) == 1
+    assert report.changed_files == []
+
+
+def test_svg_has_no_date_and_png_no_software_tag(tiny_project):
+    src = tiny_figure("three", 3.0).replace('size=(2, 1.5))', 'size=(2, 1.5), format="png")')
+    tiny_project.write("gen/articles/beta.py", src)
+    build(tiny_project)
+    svg = (tiny_project.root / "figures/alpha/one.svg").read_text()
+    png = (tiny_project.root / "figures/beta/three.png").read_bytes()
+    assert "<dc:date>" not in svg
+    assert png.startswith(b"\x89PNG") and b"matplotlib" not in png.lower()
+
+
+def test_write_atomic_replaces_whole_files_and_skips_identical(tmp_path):
+    target = tmp_path / "f" / "x.svg"
+    assert pipeline.write_atomic(target, b"one")
+    mtime = target.stat().st_mtime_ns
+    assert not pipeline.write_atomic(target, b"one")
+    assert target.stat().st_mtime_ns == mtime
+    assert pipeline.write_atomic(target, b"two") and target.read_bytes() == b"two"
+    assert [p.name for p in target.parent.iterdir()] == ["x.svg"]
+
+
+def test_leftover_temp_files_from_a_killed_build_are_removed(tiny_project):
+    build(tiny_project)
+    leftover = tiny_project.write("figures/alpha/.one.svg.tmp.999999", "half")
+    build(tiny_project)
+    assert not leftover.exists()
+
+
+def test_removed_figures_are_pruned(tiny_project):
+    build(tiny_project)
+    (tiny_project.root / "gen/articles/beta.py").unlink()
+    build(tiny_project)
+    assert not (tiny_project.root / "figures" / "beta").exists()
+    assert (tiny_project.root / "figures" / "alpha" / "one.svg").exists()
+
+
+def test_explain_says_why(tiny_project):
+    proc = tiny_project.gen("--explain")
+    assert "never built" in proc.stdout
+    build(tiny_project)
+    tiny_project.write("gen/articles/beta.py", tiny_figure("three", 4.0))
+    proc = tiny_project.gen("--explain")
+    assert "beta/three" in proc.stdout and "gen/articles/beta.py changed" in proc.stdout
+    assert "alpha/one                                        fresh" in proc.stdout
+
+
+def test_only_selects_by_glob(tiny_project):
+    report = build(tiny_project, only="alpha/*")
+    assert sorted(label for label, _ in report.ran) == ["alpha/one", "alpha/two"]
+
+
+def test_declarations_must_be_literal(tiny_project):
+    path = tiny_project.write("gen/articles/bad.py", tiny_figure("x-y").replace(
+        'caption="Caption of x-y."', 'caption="Caption " + NAME'))
+    with pytest.raises(DeclarationError, match=r"bad.py:\d+ .*caption must be a literal"):
+        parse_module(path, tiny_project.root)
+
+
+def test_duplicate_figure_names_are_rejected(tiny_project):
+    path = tiny_project.write("gen/articles/dup.py", tiny_figure("same") +
+                              tiny_figure("same").replace("def same", "def other"))
+    with pytest.raises(DeclarationError, match="already used"):
+        parse_module(path, tiny_project.root)
+
+
+def test_default_jobs_respect_the_affinity_mask():
+    assert 1 <= pipeline.available_cores() <= len(os.sched_getaffinity(0))
