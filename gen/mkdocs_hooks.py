@@ -5,13 +5,15 @@
   in `mkdocs serve` it is logged, shown as an error box on its page, and the
   server keeps running. Figures run in fresh worker processes, so an edited
   figure module is picked up without restarting `serve` (`watch: [gen]`).
-- on_files: publish figures/ and a source listing of every figure module
+- on_files: check every page's front matter and content (`gen.validate`),
+  then publish figures/ and a source listing of every figure module
   (generated files: nothing is ever written into docs/).
 - on_page_markdown: expand `<!-- md:figure -->` / `<!-- md:number -->`.
 """
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -20,12 +22,14 @@ if str(ROOT) not in sys.path:          # `mkdocs` run without `pip install -e .`
     sys.path.insert(0, str(ROOT))
 
 from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from gen import build as pipeline  # noqa: E402
+from gen import validate  # noqa: E402
 from gen.discover import DeclarationError, discover, slug_to_module  # noqa: E402
-from gen.shortcodes import Catalog, Expander, Page, ShortcodeError  # noqa: E402
+from gen.shortcodes import Catalog, Expander, Page, ShortcodeError, error_box  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.figures")
 CODE_DIR = "code"
@@ -46,7 +50,12 @@ def _progress(done, total, label, result):
 def on_pre_build(config):
     try:
         modules = discover(ROOT)
-        report = pipeline.build(ROOT, progress=_progress)
+        if os.environ.get("NONLINEAR_NO_FIGURES"):
+            # Fast path for prose edits: pages use figures/ exactly as it is.
+            log.info("NONLINEAR_NO_FIGURES is set: figures were not brought up to date")
+            report = pipeline.Report()
+        else:
+            report = pipeline.build(ROOT, progress=_progress)
     except DeclarationError as e:
         raise PluginError(f"figure declaration error: {e}") from None
     if report.ran:
@@ -66,7 +75,17 @@ def on_pre_build(config):
     state["catalog"] = Catalog.load(modules, ROOT / pipeline.FIGURES, report.failures)
 
 
+@event_priority(50)      # before the blog plugin (-50) reads the posts' front matter
 def on_files(files, config):
+    # Front matter and unsafe Markdown (gen/validate.py): stop the build, or in
+    # `serve` log the problems and show them on their page.
+    problems = validate.check_files(ROOT, config, files)
+    if problems and not state["serve"]:
+        raise PluginError(validate.report(problems))
+    state["problems"] = {}
+    for problem in problems:
+        log.error(str(problem))
+        state["problems"].setdefault(str((ROOT / problem.file).resolve()), []).append(problem)
     figures = ROOT / pipeline.FIGURES
     for path in sorted(figures.glob("*/*")):
         if path.suffix in (".svg", ".png") and not path.name.startswith("."):
@@ -91,6 +110,9 @@ def on_page_markdown(markdown, page, config, files):
         return get_relative_url(f"{CODE_DIR}/{module}/", page.url)
 
     expander = Expander(state["catalog"], serve=state["serve"])
+    problems = state.get("problems", {}).get(str(Path(page.file.abs_src_path or "").resolve()))
+    if problems:
+        markdown = error_box("This page has problems", "\n".join(map(str, problems))) + markdown
     try:
         return expander.expand(markdown, Page(src, slug_to_module(slug), code_url))
     except ShortcodeError as e:

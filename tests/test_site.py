@@ -1,0 +1,129 @@
+"""One real `mkdocs build --strict` of the repository, checked from the outside."""
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, mkdocs_build
+from gen.discover import discover
+
+SHORTCODE = re.compile(r"<!--\s*md:(\w+)\s+(\S+)(?:\s+(\S+))?\s*-->")
+DOCS = ROOT / "docs"
+
+
+def prose(text: str) -> str:
+    """Markdown without front matter, fenced code, inline code and maths."""
+    text = re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.sub(r"^(```|~~~).*?^\1", "", text, flags=re.S | re.M)
+    text = re.sub(r"\$\$.*?\$\$", "", text, flags=re.S)
+    text = re.sub(r"`[^`]*`|\$[^$\n]*\$", "", text)
+    return text
+
+
+def html_of(site: Path, md: Path) -> str:
+    rel = md.relative_to(DOCS).with_suffix("")
+    page = site / (rel.parent if rel.name == "index" else rel) / "index.html"
+    return page.read_text(encoding="utf-8")
+
+
+def articles() -> list[Path]:
+    return sorted((DOCS / "articles").glob("*.md"))
+
+
+def test_every_figure_is_published_in_both_themes(site):
+    modules = discover(ROOT)
+    assert modules
+    for module in modules:
+        for spec in module.figures:
+            for suffix in ("", ".dark"):
+                path = site / "figures" / module.name / f"{spec.name}{suffix}.{spec.format}"
+                assert path.is_file(), f"{path} missing from the site"
+                assert path.stat().st_size <= 300_000
+        assert (site / "code" / module.name / "index.html").is_file()
+
+
+def test_every_quoted_number_appears_as_computed(site):
+    checked = 0
+    for md in articles():
+        html = html_of(site, md)
+        module = md.stem.replace("-", "_")
+        numbers = {}
+        for entry in (ROOT / "figures" / module).glob("*.json"):
+            numbers.update(json.loads(entry.read_text())["numbers"])
+        for kind, name, fmt in SHORTCODE.findall(prose(md.read_text())):
+            if kind != "number" or "/" in name:
+                continue
+            value = numbers[name]
+            text = format(value, fmt) if fmt else (
+                str(value) if isinstance(value, int) else format(value, ".3g"))
+            assert text in html, f"{md.name}: {name} = {text} not in the page"
+            checked += 1
+    assert checked >= 10
+
+
+def test_figures_on_pages_have_alt_text_and_numbered_captions(site):
+    for md in articles():
+        html = html_of(site, md)
+        wanted = [n for k, n, _ in SHORTCODE.findall(prose(md.read_text())) if k == "figure"]
+        assert html.count('class="nl-figure"') == len(wanted), md.name
+        for i in range(1, len(wanted) + 1):
+            assert f"Figure {i}.</span>" in html
+        for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', html):
+            assert len(alt) > 15, f"{md.name}: an image has no real alt text"
+
+
+def test_no_shortcode_is_left_unexpanded(site):
+    for page in site.rglob("*.html"):
+        assert "<!-- md:" not in page.read_text(encoding="utf-8"), page
+
+
+def test_articles_type_no_result_percentages_by_hand():
+    # A percentage in prose is almost always a result: it must come from the build.
+    for md in articles():
+        text = SHORTCODE.sub("", prose(md.read_text()))
+        typed = re.findall(r"\b\d+(?:\.\d+)?\s?%", text)
+        assert not typed, f"{md.name} types {typed}: quote them with <!-- md:number -->"
+
+
+def test_nothing_is_fetched_from_other_hosts(site):
+    # No CDN scripts, stylesheets or fonts: every src/href of a resource is local.
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
+            url = re.search(r'\b(?:src|href)="([^"]*)"', tag)
+            if url and tag.startswith("<link") and not re.search(
+                    r'rel="(stylesheet|preload|modulepreload|icon|manifest)"', tag):
+                continue
+            assert not (url and re.match(r"(https?:)?//", url.group(1))), f"{page}: {tag}"
+
+
+def test_noop_rebuild_is_identical_and_imports_no_heavy_library(site, tmp_path):
+    again = tmp_path / "again"
+    proc = mkdocs_build(again, PYTHONPROFILEIMPORTTIME="1")
+    assert proc.returncode == 0, proc.stderr
+    imported = {line.split("|")[-1].strip() for line in proc.stderr.splitlines()
+                if line.startswith("import time:")}
+    for heavy in ("matplotlib", "sklearn", "numpy", "scipy"):
+        assert heavy not in imported, f"a no-op build imported {heavy}"
+    cmp = filecmp.dircmp(site, again)
+    differ = []
+
+    def walk(c, prefix=""):
+        differ.extend(prefix + n for n in c.diff_files + c.left_only + c.right_only)
+        for name, sub in c.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(cmp)
+    assert differ == []
+
+
+def test_build_dates_come_from_source_date_epoch(site):
+    # conftest.EPOCH is 2026-01-01: no date of the build machine's clock may leak in.
+    assert re.findall(r"<lastmod>([^<]*)</lastmod>", (site / "sitemap.xml").read_text()) \
+        and set(re.findall(r"<lastmod>([^<]*)</lastmod>", (site / "sitemap.xml").read_text())) == {"2026-01-01"}
+    feed = (site / "feed_rss_created.xml").read_text()
+    assert "<lastBuildDate>Thu, 01 Jan 2026 00:00:00" in feed
