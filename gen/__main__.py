@@ -4,6 +4,9 @@
     python -m gen list            every figure, its article and whether it is fresh
     python -m gen --explain       why each figure would rerun, without running it
     python -m gen --only 'activation*' --force --jobs 1
+    python -m gen new article "Title"    scaffold an article, its figure module and a test
+    python -m gen new roundup            the next weekly roundup post (a draft)
+    python -m gen check           front matter, content and shortcodes of every page
 """
 from __future__ import annotations
 
@@ -41,6 +44,13 @@ def summary(report) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new"]:             # contributor scaffolding: gen/new.py
+        from gen import new
+        return new.main(argv[1:])
+    if argv[:1] == ["check"]:           # the build's page checks alone: gen/validate.py
+        from gen import validate
+        return validate.main(argv[1:])
     parser = argparse.ArgumentParser(prog="python -m gen", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", nargs="?", default="build", choices=["build", "list"])

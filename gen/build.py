@@ -125,7 +125,7 @@ def plan(root: Path = ROOT, only: str | None = None, force: bool = False,
         for spec in module.figures:
             label = f"{module.name}/{spec.name}"
             if only and not (fnmatch(label, only) or fnmatch(spec.name, only)
-                             or fnmatch(module.name, only) or only in label):
+                             or fnmatch(module.name, only)):
                 continue
             deps = dict(base)
             for data in spec.data:

@@ -57,7 +57,11 @@ def on_pre_build(config):
         else:
             report = pipeline.build(ROOT, progress=_progress)
     except DeclarationError as e:
-        raise PluginError(f"figure declaration error: {e}") from None
+        if not state["serve"] or state["catalog"] is None:
+            raise PluginError(f"figure declaration error: {e}") from None
+        # While serving, keep the last good figures and say what to fix.
+        log.error(f"figure declaration error (pages keep the last good figures): {e}")
+        return
     if report.ran:
         slowest = ", ".join(f"{label} {s:.1f} s" for label, s in
                             sorted(report.ran, key=lambda r: -r[1])[:5])

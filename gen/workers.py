@@ -23,6 +23,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 
 HEADER = struct.Struct("!Q")
+READY = "ready"      # a worker's first message: imports done, a figure's clock may start
+STARTUP_SECONDS = 120.0   # a worker still importing gets this much on top of the timeout
 ONE_THREAD = {name: "1" for name in (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
@@ -34,15 +36,21 @@ def _send(stream, obj) -> None:
     stream.flush()
 
 
+def _read(stream, size: int) -> bytes:
+    """Exactly `size` bytes (an unbuffered pipe returns what has arrived so far)."""
+    chunks = []
+    while size:
+        chunk = stream.read(size)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
 def _recv(stream):
-    head = stream.read(HEADER.size)
-    if len(head) < HEADER.size:
-        raise EOFError
-    (size,) = HEADER.unpack(head)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
+    (size,) = HEADER.unpack(_read(stream, HEADER.size))
+    return pickle.loads(_read(stream, size))
 
 
 @dataclass
@@ -69,7 +77,9 @@ class Result:
 class _Worker:
     def __init__(self, root: Path):
         read_fd, write_fd = os.pipe()
-        env = {**os.environ, **ONE_THREAD, "MPLBACKEND": "Agg",
+        # No .pyc files: under `mkdocs serve` a write into gen/__pycache__ would
+        # wake the watcher for gen/ and trigger one more (empty) rebuild.
+        env = {**os.environ, **ONE_THREAD, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
         self.proc = subprocess.Popen(
             # -c, not -m: Task/Result must unpickle as gen.workers.*, not __main__.*
@@ -77,9 +87,15 @@ class _Worker:
              str(write_fd)],
             cwd=root, env=env, stdin=subprocess.PIPE, pass_fds=(write_fd,))
         os.close(write_fd)
-        self.results = os.fdopen(read_fd, "rb")
+        # Unbuffered: a message read ahead into a buffer would hide from wait().
+        self.results = os.fdopen(read_fd, "rb", buffering=0)
         self.task: Task | None = None
         self.started = 0.0
+        self.ready = False
+
+    def limit(self) -> float:
+        """Seconds its current figure may run: a figure's timeout excludes the imports."""
+        return self.task.timeout + (0.0 if self.ready else STARTUP_SECONDS)
 
     def start(self, task: Task) -> None:
         self.task, self.started = task, time.monotonic()
@@ -115,22 +131,25 @@ def run_tasks(tasks: list[Task], root: Path, jobs: int, on_result=None):
                     w.start(pending.pop(0))
             busy = [w for w in workers if w.task]
             now = time.monotonic()
-            deadline = min(w.started + w.task.timeout for w in busy)
+            deadline = min(w.started + w.limit() for w in busy)
             ready = wait([w.results for w in busy], timeout=max(0.0, deadline - now))
             for w in busy:
                 task = w.task
                 if w.results in ready:
                     try:
                         result = _recv(w.results)
+                        if result == READY:     # the figure's clock starts now
+                            w.ready, w.started = True, time.monotonic()
+                            continue
                     except (EOFError, OSError):
                         code = w.proc.wait()
                         result = Result(task.key, False, error=(
                             f"the worker process died while drawing it (exit code {code})"))
-                        workers[workers.index(w)] = w = _replace(w, root)
+                        workers[workers.index(w)] = w = _replace(w, root, bool(pending))
                     w.task = None
                     yield result
-                elif time.monotonic() - w.started >= task.timeout:
-                    workers[workers.index(w)] = _replace(w, root)
+                elif time.monotonic() - w.started >= w.limit():
+                    workers[workers.index(w)] = _replace(w, root, bool(pending))
                     yield Result(task.key, False, seconds=task.timeout, error=(
                         f"it ran longer than its {task.timeout:g} s timeout and was stopped; "
                         "make it faster, or raise timeout= in its @figure(...) or "
@@ -140,9 +159,11 @@ def run_tasks(tasks: list[Task], root: Path, jobs: int, on_result=None):
             w.close()
 
 
-def _replace(worker: _Worker, root: Path) -> _Worker:
+def _replace(worker: _Worker, root: Path, needed: bool = True) -> _Worker:
+    """Kill `worker`; start a fresh one only if figures still wait for it."""
     worker.kill()
-    return _Worker(root)
+    worker.task = None
+    return _Worker(root) if needed else worker
 
 
 def main(fd: int) -> None:
@@ -151,6 +172,7 @@ def main(fd: int) -> None:
     os.dup2(2, 1)                       # figure code's prints must not corrupt the channel
     sys.stdout = sys.stderr
     from gen import render              # numpy + matplotlib, once per worker
+    _send(out, READY)
 
     modules: dict[str, object] = {}
     while True:

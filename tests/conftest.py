@@ -145,7 +145,7 @@ def tiny_project(tmp_path) -> TinyProject:
     return TinyProject(tmp_path / "project")
 
 
-# --- A tiny project with a blog: built once per test module, copied per test ---
+# --- A tiny project with a blog: built once per session, copied per test ---
 
 TINY_SITE_MKDOCS = """\
 site_name: Tiny
@@ -187,12 +187,35 @@ The rest.
 """
 
 
+SITE_FIGURE = '''
+@figure("{name}", caption="Caption of {name}.", alt="A line rising from left to right.",
+        size=(2, 1.5))
+def {func}(seed, quick=False):
+    value = {value}
+    def draw(fig, theme):
+        ax = fig.subplots()
+        ax.plot([0, 1], [0, value], color=theme.colors[0])
+    return draw, {{"{func}_value": value}}
+'''
+
+
+def site_figure(name: str, value: float = 1.0) -> str:
+    """Source of a fast, deterministic figure function (same bytes on every run)."""
+    return SITE_FIGURE.format(name=name, func=name.replace("-", "_"), value=value)
+
+
 def add_blog(project: TinyProject) -> TinyProject:
-    """Make `project` a whole site: front matter on its article, a blog with one post."""
+    """Make `project` a whole site: deterministic figures, front matter, a blog with a post."""
     project.write("mkdocs.yml", TINY_SITE_MKDOCS)
+    head = "from gen.figure import figure\n"
+    project.write("gen/articles/alpha.py", head + site_figure("one") + site_figure("two", 2.0))
+    project.write("gen/articles/beta.py", head + site_figure("three", 3.0))
     project.write("docs/articles/alpha.md",
                   "---\ntitle: Alpha\ndescription: The tiny article.\n---\n\n"
                   "<!-- md:figure one -->\n\nValue <!-- md:number two_value .1f -->.\n")
+    project.write("docs/articles/beta.md",
+                  "---\ntitle: Beta\ndescription: The other tiny article.\n---\n\n"
+                  "<!-- md:figure three -->\n")
     project.write("docs/blog/index.md", "# Blog\n")
     project.write("docs/blog/.authors.yml",
                   "authors:\n  ed:\n    name: Ed\n    description: Editor\n"
@@ -218,11 +241,11 @@ def run_gen(project: TinyProject, *args: str, **env) -> subprocess.CompletedProc
                           cwd=ROOT, capture_output=True, text=True, env={**os.environ, **env})
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def tiny_site_template(tmp_path_factory) -> TinyProject:
-    """A tiny site (see add_blog) with its figures built; copy it, never change it."""
+    """A tiny site (see add_blog) with its figures built, once; copy it, never change it."""
     project = add_blog(TinyProject(tmp_path_factory.mktemp("tiny-site") / "project"))
-    proc = project.gen()
+    proc = project.gen("--jobs", "1")              # three tiny figures: one worker will do
     assert proc.returncode == 0, proc.stderr
     return project
 
