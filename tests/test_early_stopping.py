@@ -24,6 +24,7 @@ def test_the_network_really_overfits(n):
 
 
 def test_label_noise_is_what_was_asked_for(n):
+    assert n["label_noise"] == es.LABEL_NOISE          # the rate the article quotes
     assert abs(n["train_noise_rate"] - es.LABEL_NOISE) < 0.06
 
 
@@ -37,6 +38,7 @@ def test_stop_epoch_is_best_epoch_plus_patience(n):
     assert n["stop_epoch"] == min(n["best_epoch"] + n["patience"], n["epochs"])
     assert n["epochs_saved"] == n["epochs"] - n["stop_epoch"]
     assert n["stop_epoch"] < n["epochs"]               # it does fire in this run
+    assert n["epochs_saved"] > n["epochs"] / 2          # "saved most of the training time"
 
 
 def test_patience_20_finds_the_runs_lowest_validation_loss(n):

@@ -204,6 +204,14 @@ def test_the_good_rate_beats_too_small_and_too_large(n):
 def test_too_large_rate_is_also_the_least_reproducible(n):
     assert n[f"spread_rate_{n['n_rates'] - 1}"] > 2 * n[f"spread_rate_{n['best_rate_index']}"]
     assert n["dead_runs_best"] == 0
+    # The article: some runs at the largest rate end with a dead layer, i.e. a constant
+    # output whose loss cannot go below ln 2 on the balanced moons.
+    assert 1 <= n["dead_runs_largest"] < n["n_seeds"]
+    assert n["largest_rate_seed_max"] >= n["chance_loss"] - 1e-3
+
+
+def test_plateau_band_is_the_modules_threshold(n):
+    assert n["plateau_band"] == h.PLATEAU_BAND
 
 
 # --- plumbing -------------------------------------------------------------------

@@ -76,12 +76,18 @@ def test_range_test_suggestion_is_below_the_blow_up(n):
     assert n["rt_suggest_lr"] < n["sgd32_first_diverged_lr"]
     # the blow-up point lies at or above the rates that diverged as constants
     assert n["rt_blowup_lr"] > n["lr_large"]
+    # "the test sees the blow-up late": a constant rate below it already diverges
+    assert n["sgd32_first_diverged_lr"] < n["rt_blowup_lr"]
 
 
 # ----------------------------------------------------------------- the rate sweep
 
 def test_sweep_has_both_ends_of_the_u(n):
     assert n["sgd32_n_diverged"] >= 1
+    # "every run from the first diverging rate upwards diverges", for both batch sizes
+    for key in ("sgd32", "sgd128"):
+        above = sum(lr >= n[f"{key}_first_diverged_lr"] for lr in lr_mod.SWEEP_SGD)
+        assert n[f"{key}_n_diverged"] == above
     assert n["sgd32_best_lr"] < n["sgd32_first_diverged_lr"]
     assert n["sgd32_best_loss"] < n["final_small"]
 
@@ -100,6 +106,8 @@ def test_adam_wants_a_much_smaller_rate_and_degrades_without_overflow(n):
     assert n["adam32_n_diverged"] == 0
     assert n["adam32_largest_lr_loss"] > 3 * n["adam32_best_loss"]
     assert n["adam_default_loss"] > 2 * n["adam32_best_loss"]
+    # "the lowest loss in the chart"
+    assert n["adam32_best_loss"] < min(n["sgd32_best_loss"], n["sgd128_best_loss"])
 
 
 # -------------------------------------------------------------------- schedules

@@ -99,6 +99,7 @@ def test_learning_curve_gap_shrinks_with_more_data(n):
     assert n["lc_n_large"] > n["lc_n_small"]
     assert n["svm_gap_large"] < n["svm_gap_small"] / 2
     assert n["svm_val_large"] > n["svm_val_small"]
+    assert n["svm_train_large"] > 0.98                       # "stays near perfect"
     assert n["stump_gap_large"] < n["stump_gap_small"]
 
 

@@ -35,6 +35,8 @@ def test_standardising_trains_better_than_raw_features(n):
     # digits: one unit for every pixel, so a smaller but real gain, at a larger rate
     assert n["digits_std_best_loss"] < n["digits_raw_best_loss"]
     assert n["digits_std_best_lr"] > n["digits_raw_best_lr"]
+    # ... while at a fixed small rate the raw inputs look better (bigger inputs, bigger steps)
+    assert n["digits_raw_smallest_lr_loss"] < n["digits_std_smallest_lr_loss"]
 
 
 def test_initial_loss_is_ln_c_only_for_the_small_output_init(n):
@@ -51,7 +53,7 @@ def test_a_correct_pipeline_overfits_a_tiny_batch_and_the_buggy_one_cannot(n):
     assert n["tiny_final_acc"] == 1.0
     assert n["tiny_bug_final_loss"] > 1.0
     # With inputs that carry no information the best possible loss is the label entropy.
-    assert n["tiny_bug_final_loss"] == pytest.approx(n["tiny_label_entropy"], abs=0.4)
+    assert n["tiny_bug_final_loss"] == pytest.approx(n["tiny_label_entropy"], abs=0.1)
 
 
 def test_shuffled_labels_are_memorised_but_do_not_generalise(n):
@@ -61,6 +63,7 @@ def test_shuffled_labels_are_memorised_but_do_not_generalise(n):
     assert n["true_labels_val_acc"] > 0.8
     assert n["true_labels_val_acc"] > n["shuffled_labels_val_acc"] + 0.5
     assert n["shuffled_epochs_to_90"] > n["true_epochs_to_90"]   # memorising is slower
+    assert n["fit_level"] == tr.FIT_LEVEL
 
 
 def test_learning_rate_sweep_has_a_too_small_a_good_and_a_too_large_end(n):

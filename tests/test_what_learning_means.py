@@ -46,6 +46,11 @@ def test_smallest_experience_misses_some_digits(n):
     assert n["classes_seen_min_e"] < 10
 
 
+def test_a_single_run_can_dip_while_the_mean_rises(n):
+    # The article: in some of the logistic-regression runs accuracy fell at least once.
+    assert 1 <= n["logistic_runs_with_a_dip"] <= n["repeats"]
+
+
 # -------------------------------------------------------------- which-measure
 
 def test_held_out_accuracy_improves(n):
@@ -68,6 +73,8 @@ def test_mirrored_digits_stay_near_chance(n):
 def test_few_examples_give_a_mediocre_classifier(n):
     assert 0.3 < n["shown_test_acc"] < 0.9
     assert 0 < n["shown_wrong"] < n["shown_examples"]
+    # "only some of the ten digits occur in this E"
+    assert n["shown_classes_seen"] < 10
 
 
 # ------------------------------------------------------------------- helpers

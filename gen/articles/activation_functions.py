@@ -106,10 +106,11 @@ def nonlinear_boundaries(seed, quick=False):
         X_train, X_test, y_train, y_test = split(X, y, seed)
         xx, yy, pts = grid(X, 100 if quick else 150)
         for act in SK_ACTIVATIONS:
-            # L-BFGS trains every activation here, but only with a tight tolerance: a
-            # sigmoid network starts with gradients so small that the default tol
-            # (1e-4) declares convergence after 3 iterations, at chance accuracy. That
-            # is a training-setup artefact, not a property of the activation.
+            # L-BFGS trains every activation here, but reliably only with a tight
+            # tolerance: a sigmoid network starts with gradients so small that, for some
+            # seeds, the default tol (1e-4) declares convergence after a few iterations,
+            # at chance accuracy (see the test). That is a training-setup artefact, not a
+            # property of the activation.
             model = MLPClassifier(HIDDEN, activation=act, solver="lbfgs", alpha=1e-3,
                                   tol=1e-8, max_iter=500 if quick else 3000,
                                   random_state=seed)
@@ -190,8 +191,8 @@ DEEP = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "he"))
                 "initialisation, the ReLU one He initialisation.",
         alt="Line chart with layer number 1 to 20 on the horizontal axis and gradient norm "
             "on a logarithmic vertical axis. The sigmoid line falls by several orders of "
-            "magnitude from the output layer back to the first layer; the tanh line falls "
-            "a little; the ReLU line stays roughly flat.",
+            "magnitude from the output layer back to the first layer; the tanh line stays "
+            "roughly flat; the ReLU line rises only gently towards the output layer.",
         size=(6.4, 4.0))
 def vanishing_gradients(seed, quick=False):
     rng = np.random.default_rng(seed)

@@ -202,7 +202,7 @@ def loss_curves(seed, quick=False):
     epochs = np.arange(1, run["epochs"] + 1)
     best, stop = es.best_epoch, run["stop_epoch"]
     numbers = {
-        "epochs": run["epochs"], "patience": es.patience,
+        "epochs": run["epochs"], "patience": es.patience, "label_noise": LABEL_NOISE,
         "best_epoch": best, "stop_epoch": stop,
         "global_best_epoch": int(np.argmin(hist["val_loss"])) + 1,
         "best_val_loss": es.best, "final_val_loss": float(hist["val_loss"][-1]),

@@ -99,7 +99,7 @@ def train_moons_net(X, y, seed, epochs):
             "Both curves start and end low; the curve from A to B rises to a high peak in "
             "the middle, the curve from A to its shuffled copy rises to a smaller peak and "
             "returns to exactly its starting value. Right: a shaded map of log loss over a "
-            "plane, with three dark basins at A, B and P(A) separated by lighter "
+            "plane, with three low-loss basins at A, B and P(A) separated by "
             "high-loss ridges.",
         size=(10.0, 4.2))
 def loss_slices(seed, quick=False):
@@ -261,6 +261,8 @@ def saddle_point(seed, quick=False):
 
 PLATEAU_SCALES = (1e-2, 1e-4, 1e-6)
 PLATEAU_LR = 0.05
+PLATEAU_BAND = 0.1           # on the plateau while the loss is within this fraction of its start
+DROP_TO = 0.1                # the drop ends when the loss falls below this fraction of its start
 
 
 def plateau_task(seed, n=100, d=4):
@@ -317,8 +319,8 @@ def plateau_network(seed, quick=False):
         losses, gnorms = np.array(losses), np.array(gnorms)
         runs[scale] = losses, gnorms
         tag = f"{round(-math.log10(scale))}"
-        start = int(np.argmax(losses < 0.9 * losses[0]))
-        end = int(np.argmax(losses < 0.1 * losses[0]))
+        start = int(np.argmax(losses < (1 - PLATEAU_BAND) * losses[0]))
+        end = int(np.argmax(losses < DROP_TO * losses[0]))
         low = gnorms < 0.1 * gnorms.max()
         numbers[f"plateau_steps_{tag}"] = start                  # loss still within 10%
         numbers[f"drop_steps_{tag}"] = end - start               # from 90% to 10% of it
@@ -331,6 +333,7 @@ def plateau_network(seed, quick=False):
          - numbers[f"plateau_steps_{round(-math.log10(first))}"]) / math.log10(first / last))
     numbers["plateau_delay_theory"] = plateau_delay_per_decade(X, y, PLATEAU_LR)
     numbers["plateau_initial_loss"] = float(runs[first][0][0])
+    numbers["plateau_band"] = PLATEAU_BAND
 
     def draw(fig, theme):
         left, right = fig.subplots(1, 2, sharex=True)
@@ -430,7 +433,7 @@ def layer_signals(net, X, y, hidden):
             "axis, tanh on top and ReLU below. Left column: with naive standard deviation "
             "0.01 the pre-activation size falls by over twenty orders of magnitude from "
             "layer 1 to layer 20; with standard deviation 1 it stays saturated near 8 "
-            "(tanh) or grows by fifteen orders of magnitude (ReLU); Glorot and He stay "
+            "(tanh) or grows by about fourteen orders of magnitude (ReLU); Glorot and He stay "
             "near 1. Middle column: the backpropagated gradient relative to layer 20 "
             "shrinks towards the input for standard deviation 0.01 and grows towards the "
             "input for standard deviation 1, by many orders of magnitude, while Glorot "
