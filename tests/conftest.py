@@ -80,7 +80,9 @@ nav:
 TINY_FIGURE = '''\
 import os
 from gen.figure import figure
+{body}'''
 
+FIGURE_BODY = '''
 
 @figure("{name}", caption="Caption of {name}.", alt="A line rising from left to right.",
         size=(2, 1.5))
@@ -89,13 +91,15 @@ def {func}(seed, quick=False):
     def draw(fig, theme):
         ax = fig.subplots()
         ax.plot([0, 1], [0, value], color=theme.colors[0])
-    return draw, {{"{func}_value": value, "{func}_pid": os.getpid()}}
+    return draw, {{"{func}_value": value{extra}}}
 '''
 
 
 def tiny_figure(name: str, value: float = 1.0) -> str:
     """Source of a fast figure function; its numbers include the worker's pid."""
-    return TINY_FIGURE.format(name=name, func=name.replace("-", "_"), value=value)
+    func = name.replace("-", "_")
+    return TINY_FIGURE.format(body=FIGURE_BODY.format(
+        name=name, func=func, value=value, extra=f', "{func}_pid": os.getpid()'))
 
 
 class TinyProject:
@@ -187,21 +191,9 @@ The rest.
 """
 
 
-SITE_FIGURE = '''
-@figure("{name}", caption="Caption of {name}.", alt="A line rising from left to right.",
-        size=(2, 1.5))
-def {func}(seed, quick=False):
-    value = {value}
-    def draw(fig, theme):
-        ax = fig.subplots()
-        ax.plot([0, 1], [0, value], color=theme.colors[0])
-    return draw, {{"{func}_value": value}}
-'''
-
-
 def site_figure(name: str, value: float = 1.0) -> str:
     """Source of a fast, deterministic figure function (same bytes on every run)."""
-    return SITE_FIGURE.format(name=name, func=name.replace("-", "_"), value=value)
+    return FIGURE_BODY.format(name=name, func=name.replace("-", "_"), value=value, extra="")
 
 
 def add_blog(project: TinyProject) -> TinyProject:
