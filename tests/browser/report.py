@@ -1,0 +1,199 @@
+"""Lighthouse scores and page weights of the built site, written to reports/lighthouse.md.
+
+    python -m tests.browser.report                 # build the site, measure, write the report
+    python -m tests.browser.report --site DIR      # measure an existing build
+    python -m tests.browser.report --runs 3        # median of three Lighthouse runs per page
+    python -m tests.browser.report --check         # exit 1 when a target is missed
+
+Lighthouse (npm, package.json) runs with its default mobile preset (simulated
+slow 4G and a 4x CPU slowdown) against Debian's chromium, on the home page,
+every article and every roundup, served on 127.0.0.1 as GitHub Pages serves
+them (gzip; see support.Handler). Scores depend on the machine: the report
+records Lighthouse's benchmark index of the host CPU with every run. Page
+weights are measured in Playwright: every byte an article fetches once it has
+been scrolled to the bottom (figures, fonts and the search index included).
+
+Targets: performance >= 95; accessibility, best practices, SEO = 100; the
+heaviest article <= 1.0 MB. This is a report, not a test: timings vary from run
+to run, so nothing here fails `bash .ci/test`. reports/ is git-ignored.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .support import (LIGHTHOUSE, MAX_PAGE_BYTES, REPORTS, ROOT, article_pages, chromium_path,
+                      launch, new_context, open_page, roundup_pages, scroll_through, serve,
+                      wait_for_math)
+
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")
+OUT = REPORTS / "lighthouse"
+
+
+def build(dest: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1767225600"}
+    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(dest)],
+                          cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode:
+        sys.exit(f"mkdocs build failed:\n{proc.stderr}")
+
+
+def lighthouse(url: str, name: str, runs: int) -> dict:
+    """The median of `runs` Lighthouse runs (by performance score), as a summary."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    results = []
+    for run in range(runs):
+        path = OUT / f"{name}.{run}.json"
+        proc = subprocess.run(
+            ["node", str(LIGHTHOUSE), url, "--output=json", f"--output-path={path}", "--quiet",
+             f"--only-categories={','.join(CATEGORIES)}",
+             "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"],
+            env={**os.environ, "CHROME_PATH": chromium_path()}, capture_output=True, text=True)
+        if proc.returncode or not path.is_file():
+            sys.exit(f"lighthouse failed on {url}:\n{proc.stderr[-2000:]}")
+        lhr = json.loads(path.read_text())
+        if lhr.get("runtimeError"):
+            sys.exit(f"lighthouse could not load {url}: {lhr['runtimeError']}")
+        results.append(lhr)
+    results.sort(key=lambda lhr: lhr["categories"]["performance"]["score"] or 0)
+    lhr = results[len(results) // 2]
+    return {
+        "scores": {c: round(100 * (lhr["categories"][c]["score"] or 0)) for c in CATEGORIES},
+        "metrics": {m: lhr["audits"][m]["displayValue"].replace("\xa0", " ") for m in METRICS},
+        "benchmark": round(lhr["environment"]["benchmarkIndex"]),
+        "failing": sorted({ref["id"] for c in CATEGORIES[1:]
+                           for ref in lhr["categories"][c]["auditRefs"]
+                           if ref.get("weight") and (lhr["audits"][ref["id"]]["score"] or 0) < 1}),
+        "lighthouse": lhr["lighthouseVersion"],
+        "chrome": lhr["environment"]["hostUserAgent"].split("Chrome/")[-1].split()[0],
+        "all": [round(100 * (r["categories"]["performance"]["score"] or 0)) for r in results],
+    }
+
+
+def weights(origin: str, paths: list[str]) -> dict[str, tuple[int, int]]:
+    """{path: (bytes transferred, bytes decoded)} for each page, scrolled to the bottom."""
+    from playwright.sync_api import sync_playwright
+
+    found = {}
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = new_context(browser)
+        for path in paths:
+            page, visit = open_page(context, origin, path)
+            scroll_through(page)
+            wait_for_math(page)
+            page.wait_for_timeout(300)
+            decoded = 0
+            for request in visit.finished:
+                response = request.response()
+                if response is not None:
+                    try:
+                        decoded += len(response.body())
+                    except Exception:           # a body Chromium no longer holds
+                        decoded += request.sizes()["responseBodySize"]
+            found[path] = (visit.transferred(), decoded)
+            page.close()
+        browser.close()
+    return found
+
+
+def mark(ok: bool) -> str:
+    return "yes" if ok else "**NO**"
+
+
+def write(results: dict, sizes: dict, runs: int, seconds: float) -> str:
+    first = next(iter(results.values()))
+    lines = [
+        "# Lighthouse and page weight", "",
+        f"Regenerate with `python -m tests.browser.report` (this run: {seconds:.0f} s, "
+        f"{runs} Lighthouse run{'s' if runs > 1 else ''} per page"
+        f"{', median by performance' if runs > 1 else ''}).", "",
+        f"Lighthouse {first['lighthouse']}, mobile preset (simulated slow 4G, 4x CPU slowdown), "
+        f"Chromium {first['chrome']}. Targets: performance >= {TARGETS['performance']}, "
+        "accessibility, best practices and SEO 100. The host's CPU benchmark index is given "
+        "per page: Lighthouse's CPU throttling calculator pairs the 4x slowdown with an index of "
+        "about 1500; a lower "
+        "index (a slower or busier machine) lowers the performance score.", "",
+        "| Page | Performance | Accessibility | Best practices | SEO | FCP | LCP | TBT | CLS "
+        "| SI | CPU index | Target met |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for path, r in results.items():
+        s, m = r["scores"], r["metrics"]
+        ok = all(s[c] >= TARGETS[c] for c in CATEGORIES)
+        perf = s["performance"] if len(r["all"]) == 1 else f"{s['performance']} ({'/'.join(map(str, r['all']))})"
+        lines.append(f"| /{path} | {perf} | {s['accessibility']} | {s['best-practices']} | "
+                     f"{s['seo']} | {m['first-contentful-paint']} | "
+                     f"{m['largest-contentful-paint']} | {m['total-blocking-time']} | "
+                     f"{m['cumulative-layout-shift']} | {m['speed-index']} | {r['benchmark']} | "
+                     f"{mark(ok)} |")
+    failing = {p: r["failing"] for p, r in results.items() if r["failing"]}
+    if failing:
+        lines += ["", "Audits below 100 in accessibility, best practices or SEO:", ""]
+        lines += [f"- /{p}: {', '.join(ids)}" for p, ids in failing.items()]
+    lines += ["", "## Page weight of the articles", "",
+              "Every response once the page is scrolled to the bottom (HTML, CSS, JS, fonts, "
+              "search index, the figures of the scheme shown), served gzipped as GitHub Pages "
+              f"does. Target: the heaviest article transfers <= {MAX_PAGE_BYTES / 1e6:.1f} MB.", "",
+              "| Article | Transferred | Uncompressed |", "|---|---|---|"]
+    for path, (sent, decoded) in sorted(sizes.items(), key=lambda kv: -kv[1][0]):
+        lines.append(f"| /{path} | {sent / 1e6:.3f} MB | {decoded / 1e6:.3f} MB |")
+    heaviest = max(sizes.items(), key=lambda kv: kv[1][0])
+    lines += ["", f"Heaviest: /{heaviest[0]}, {heaviest[1][0]:,} bytes transferred "
+              f"({mark(heaviest[1][0] <= MAX_PAGE_BYTES)} within the target)."]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--site", type=Path, help="an existing `mkdocs build` output")
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    args = parser.parse_args(argv)
+    missing = [what for what, ok in (("chromium", chromium_path()),
+                                     ("Lighthouse (npm ci)", LIGHTHOUSE.is_file()),
+                                     ("node", subprocess.run(["which", "node"],
+                                                             capture_output=True).returncode == 0))
+               if not ok]
+    if missing:
+        sys.exit(f"missing: {', '.join(missing)}; `bash .ci/browser-tools` installs them")
+    start = time.time()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site
+        if site is None:
+            site = Path(tmp) / "site"
+            print("building the site...", flush=True)
+            build(site)
+        pages = ["", *article_pages(site), *roundup_pages(site)]
+        with serve(site) as origin:
+            results = {}
+            for path in pages:
+                name = path.strip("/").replace("/", "__") or "home"
+                results[path] = lighthouse(origin + path, name, args.runs)
+                s = results[path]["scores"]
+                print(f"/{path}: " + " ".join(f"{c} {s[c]}" for c in CATEGORIES)
+                      + f" (CPU index {results[path]['benchmark']})", flush=True)
+            sizes = weights(origin, article_pages(site))
+    report = write(results, sizes, args.runs, time.time() - start)
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "lighthouse.md").write_text(report)
+    print(f"\nwrote {(REPORTS / 'lighthouse.md').relative_to(ROOT)}")
+    missed = [p for p, r in results.items()
+              if any(r["scores"][c] < TARGETS[c] for c in CATEGORIES)]
+    missed += [p for p, (sent, _) in sizes.items() if sent > MAX_PAGE_BYTES]
+    if missed:
+        print("targets missed on: " + ", ".join(f"/{p}" for p in missed))
+    return 1 if (args.check and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""Helpers shared by the browser tests and the report (python -m tests.browser.report)."""
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NODE_MODULES = ROOT / "node_modules"
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
+LIGHTHOUSE = NODE_MODULES / "lighthouse" / "cli" / "index.js"
+REPORTS = ROOT / "reports"
+SCREENSHOTS = REPORTS / "screenshots"
+SCHEMES = ("light", "dark")
+VIEWPORT = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+INSTALL = "`bash .ci/test` installs it (Debian's chromium and Java by apt-get, the Node tools by `npm ci`)"
+MAX_PAGE_BYTES = 1_000_000          # the heaviest article, every byte included
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("true", "1", "yes")
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+# ------------------------------------------------------------------ the site
+
+
+COMPRESSED = {".html", ".css", ".js", ".json", ".svg", ".xml", ".xsl", ".txt", ".ttf"}
+CANONICAL = re.compile(rb'<link rel="canonical" href="([^"]+)"')
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site as GitHub Pages serves it at its site_url.
+
+    Text types are gzipped (as GitHub Pages does) with max-age=600. The sitemap
+    names pages under site_url; Material's instant navigation only follows links
+    it finds there, so sitemap.xml is served with site_url replaced by this origin.
+    """
+
+    def log_message(self, *args):
+        pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        gzipped = "gzip" in self.headers.get("Accept-Encoding", "")
+        sitemap = os.path.basename(path) == "sitemap.xml"
+        if not os.path.isfile(path) or not (
+                sitemap or (gzipped and os.path.splitext(path)[1] in COMPRESSED)):
+            return super().send_head()
+        body = self.server.body(path, gzipped)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(path))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Vary", "Accept-Encoding")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, site: Path):
+        super().__init__(("127.0.0.1", 0), functools.partial(Handler, directory=str(site)))
+        self.origin = f"http://127.0.0.1:{self.server_port}/"
+        index = site / "index.html"
+        found = CANONICAL.search(index.read_bytes()) if index.is_file() else None
+        self.site_url = found.group(1) if found else None
+        self.cache: dict = {}
+
+    def body(self, path: str, gzipped: bool) -> bytes:
+        stat = os.stat(path)
+        key = (path, stat.st_mtime_ns, stat.st_size, gzipped)
+        if key not in self.cache:
+            with open(path, "rb") as f:
+                data = f.read()
+            if os.path.basename(path) == "sitemap.xml" and self.site_url:
+                data = data.replace(self.site_url, self.origin.encode())
+            self.cache[key] = gzip.compress(data, compresslevel=6, mtime=0) if gzipped else data
+        return self.cache[key]
+
+    def handle_error(self, request, client_address):
+        pass        # a browser closing mid-response (BrokenPipe) is not the site's fault
+
+
+@contextlib.contextmanager
+def serve(site: Path):
+    """Serve a built site on 127.0.0.1 (a free port) in a thread; yields its base URL.
+
+    Served like its real host (see Handler): byte counts and Lighthouse scores
+    then match what a reader's browser receives.
+    """
+    server = _Server(site)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.origin
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def site_pages(site: Path) -> list[str]:
+    """URL path of every page of the built site ("" is the home page)."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        pages.append(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return pages
+
+
+def article_pages(site: Path) -> list[str]:
+    return [p for p in site_pages(site) if re.fullmatch(r"articles/[^/]+/", p)]
+
+
+def roundup_pages(site: Path) -> list[str]:
+    return [p for p in site_pages(site) if re.fullmatch(r"blog/\d{4}/\d\d/\d\d/[^/]+/", p)]
+
+
+def screenshot_path(url_path: str, scheme: str) -> Path:
+    name = url_path.strip("/").replace("/", "__") or "home"
+    return SCREENSHOTS / scheme / f"{name.removesuffix('.html')}.jpg"
+
+
+# ------------------------------------------------------------------ one page in the browser
+
+
+@dataclass
+class Visit:
+    """What one page did while it was open: requests and errors."""
+    origin: str
+    foreign: list[str] = field(default_factory=list)      # requests to any other host (aborted)
+    errors: list[str] = field(default_factory=list)       # console errors, page errors, failed loads
+    finished: list = field(default_factory=list)          # every completed request
+
+    def on_console(self, msg):
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text}")
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def on_failed(self, request):
+        if request.url.startswith(self.origin):
+            self.errors.append(f"failed: {request.url} ({request.failure})")
+
+    def transferred(self) -> int:
+        """Bytes received, headers and bodies, by every completed request (the page is open)."""
+        total = 0
+        for request in self.finished:
+            sizes = request.sizes()
+            total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        return total
+
+
+def open_page(context, origin: str, path: str, wait: str = "load"):
+    """Open origin+path in a new page of `context`, with the network cut: (page, visit).
+
+    Every request not on the site's own origin is recorded and aborted, so a
+    page that needs a third party shows a foreign request and usually an error.
+    (Routing also turns Chromium's cache off: every page is weighed from scratch.)
+    """
+    visit = Visit(origin)
+
+    def block(route):
+        visit.foreign.append(route.request.url)
+        route.abort("blockedbyclient")
+
+    page = context.new_page()
+    # Matched in the browser driver: requests to the origin never wait on Python.
+    page.route(re.compile("^(?!" + re.escape(origin) + ")"), block)
+    page.on("console", visit.on_console)
+    page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
+    page.on("response", visit.on_response)
+    page.on("requestfailed", visit.on_failed)
+    page.on("requestfinished", lambda request: visit.finished.append(request))
+    page.goto(origin + path, wait_until=wait)
+    return page, visit
+
+
+def new_context(browser, scheme: str = "light", viewport=VIEWPORT):
+    return browser.new_context(viewport=viewport, color_scheme=scheme,
+                               reduced_motion="reduce", service_workers="block")
+
+
+def launch(playwright):
+    return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+
+
+def wait_for_math(page, timeout: float = 10_000):
+    """Wait until every .arithmatex element holds KaTeX output (no-op without math).
+
+    Formulas are typeset as they near the viewport (docs/javascripts/katex.js),
+    so each one still waiting is scrolled to, as a reader would; then back to the top.
+    """
+    done = page.evaluate("""async (timeout) => {
+        const deadline = performance.now() + timeout;
+        const waiting = () => [...document.querySelectorAll('.arithmatex')]
+            .filter(el => !el.querySelector('.katex, .katex-error'));
+        let left = waiting();
+        while (left.length && performance.now() < deadline) {
+            left[0].scrollIntoView({block: 'center'});
+            await new Promise(resolve => setTimeout(resolve, 50));
+            left = waiting();
+        }
+        window.scrollTo(0, 0);
+        return left.length === 0;
+    }""", timeout)
+    assert done, f"formulas not typeset within {timeout / 1000:.0f} s on {page.url}"
+
+
+def scroll_through(page):
+    """Scroll to the bottom in screen-sized steps, then back to the top.
+
+    Lazy images load, and formulas are typeset (docs/javascripts/katex.js does
+    so as they come near the viewport), as they would for a reader.
+    """
+    if not page.evaluate("document.querySelectorAll('img[loading=lazy], .arithmatex').length"):
+        return
+    page.evaluate("""async () => {
+        const step = Math.max(200, window.innerHeight * 0.8);
+        for (let y = 0; y < document.documentElement.scrollHeight; y += step) {
+            window.scrollTo(0, y);
+            await new Promise(r => setTimeout(r, 30));
+        }
+        window.scrollTo(0, document.documentElement.scrollHeight);
+    }""")
+    page.wait_for_function(
+        """() => [...document.images].every(i => i.complete || !i.checkVisibility())""",
+        timeout=10_000)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+# A code listing (code/<module>/) is thousands of elements, a line-number link
+# and a dozen highlighted tokens per line, and axe's contrast and link rules
+# cost seconds per thousand. So only a listing's first ~60 lines are checked
+# (imports, docstrings, comments, numbers, strings, calls: every kind of token,
+# and all lines are styled alike): run_axe cuts longer listings short in the
+# open page before axe runs.
+SAMPLE_LISTINGS = """() => {
+    const cut = (parent, keep) => {
+        if (parent.children.length <= keep) return;
+        const range = document.createRange();
+        range.setStartBefore(parent.children[keep]);
+        range.setEndAfter(parent.lastChild);
+        range.deleteContents();
+    };
+    document.querySelectorAll('.highlighttable').forEach(table => {
+        table.querySelectorAll('.linenodiv pre').forEach(pre => cut(pre, 60));
+        table.querySelectorAll('.code code').forEach(code => cut(code, 600));
+    });
+}"""
+
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "best-practice"]
+# What differs between the light and the dark scheme of one page: colours, and
+# which drawing of each figure (and its lightbox link) is displayed. Every other
+# rule sees the same document in both schemes.
+AXE_SCHEME_RULES = ["color-contrast", "link-in-text-block", "image-alt", "link-name",
+                    "nested-interactive", "landmark-unique", "region"]
+
+
+def run_axe(page, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's violations for wcag2a, wcag2aa and best-practice on the open page.
+
+    `rules` restricts the run to those rules (still within the three tags).
+    Changes the page (long code listings are cut short): take screenshots first.
+    """
+    page.evaluate(SAMPLE_LISTINGS)
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate("""async ([tags, rules]) => {
+        const ids = axe.getRules(tags).map(r => r.ruleId)
+                       .filter(id => !rules || rules.includes(id));
+        const r = await axe.run(document, {resultTypes: ['violations'],
+                                           runOnly: {type: 'rule', values: ids}});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.length, targets: v.nodes.slice(0, 4).map(n => n.target.join(' '))}));
+    }""", [AXE_TAGS, rules])
+
+
+def describe(items, limit: int = 6000) -> str:
+    text = json.dumps(items, indent=1)
+    return text if len(text) <= limit else text[:limit] + "\n..."

@@ -1,0 +1,59 @@
+"""Math is typeset by the site's own KaTeX, also after Material's instant navigation."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .support import ROOT, article_pages, wait_for_math
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE")
+
+
+def test_katex_is_vendored_with_its_fonts_and_license():
+    folder = ROOT / "docs" / "assets" / "katex"
+    for name in KATEX_FILES:
+        assert (folder / name).is_file(), f"{folder / name} is missing: run .ci/vendor-katex"
+    css = (folder / "katex.min.css").read_text(encoding="utf-8")
+    fonts = set(re.findall(r"url\((fonts/[^)]+)\)", css))
+    assert fonts and all((folder / font).is_file() for font in fonts), "run .ci/vendor-katex"
+    assert {f.rsplit(".", 1)[1] for f in fonts} == {"woff2", "woff", "ttf"}
+
+
+@pytest.fixture(scope="module")
+def math_page(site) -> str:
+    for path in article_pages(site):
+        if 'class="arithmatex"' in (site / path / "index.html").read_text(encoding="utf-8"):
+            return path
+    pytest.fail("no article has math")
+
+
+def test_math_renders_after_instant_navigation(visit, math_page):
+    """Home page (no math, no KaTeX loaded) -> click through to an article: typeset."""
+    page, seen = visit("", "light")
+    page.evaluate("window.__sameDocument = true")
+    assert page.evaluate("document.querySelectorAll('.arithmatex').length") == 0
+    assert not [r for r in seen.finished if "/katex/" in r.url], "KaTeX loaded without math"
+    page.evaluate(f"""() => {{
+        const a = document.createElement('a');
+        a.href = new URL('{math_page}', document.baseURI).href;
+        a.textContent = 'go';
+        document.querySelector('.md-content').append(a);
+        a.click();
+    }}""")
+    page.wait_for_url(f"**/{math_page}")
+    page.locator(".arithmatex").first.wait_for(state="attached")   # the new content is in
+    assert page.evaluate("window.__sameDocument === true"), "not an instant navigation"
+    wait_for_math(page)
+    state = page.evaluate("""() => ({
+        math: document.querySelectorAll('.arithmatex').length,
+        rendered: document.querySelectorAll('.arithmatex .katex').length,
+        errors: document.querySelectorAll('.katex-error').length,
+        font: document.fonts.check('16px KaTeX_Main'),
+    })""")
+    assert state["math"] and state["rendered"] == state["math"] and not state["errors"], state
+    loaded = {r.url.split("/assets/katex/")[1] for r in seen.finished if "/assets/katex/" in r.url}
+    assert {"katex.min.js", "katex.min.css", "contrib/auto-render.min.js"} <= loaded, loaded
+    assert not seen.foreign and not seen.errors, (seen.foreign, seen.errors)
