@@ -43,7 +43,7 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
             state["bytes"] = visit.transferred()
             shot = screenshot_path(path, scheme)
             shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=shot, full_page=True, quality=85, timeout=60_000)
+            page.screenshot(path=shot, full_page=True, timeout=60_000)
             state["axe"] = run_axe(page, None if scheme == SCHEMES[0] else AXE_SCHEME_RULES)
             results[path, scheme] = dict(state, foreign=visit.foreign, errors=visit.errors)
             page.close()
