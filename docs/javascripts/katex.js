@@ -3,12 +3,18 @@
  * pymdownx.arithmatex (generic: true) leaves \(..\) and \[..\] inside
  * .arithmatex elements. Material's instant navigation swaps page content
  * without reloading scripts, so rendering runs on every document$ emission.
- * KaTeX's script and stylesheet are fetched on the first page that has math,
- * so pages without formulas load none of it. This script is loaded with
- * `defer` (docs/overrides/main.html), after Material's bundle defines document$.
+ * This script is loaded with `defer` (docs/overrides/main.html), after
+ * Material's bundle defines document$.
+ *
+ * KaTeX runs in a Web Worker (katex-worker.js, renderToString): its 270 kB of
+ * JavaScript never run on the page's main thread, which only inserts the
+ * finished HTML (Lighthouse TBT). Where no worker can start, KaTeX and its
+ * auto-render extension run here instead. Either way KaTeX's stylesheet and
+ * fonts are fetched on the first page that has math, and only then.
  */
 (function () {
   var base = new URL("../assets/katex/", document.currentScript.src).href;
+  var workerURL = new URL("katex-worker.js", document.currentScript.src).href;
   var options = {
     delimiters: [
       { left: "\\(", right: "\\)", display: false },
@@ -28,26 +34,85 @@
     });
   }
 
-  // The stylesheet and both scripts download at once; the scripts run in order
-  // (async = false). Nothing is typeset before the stylesheet and its main
-  // fonts apply, so that formulas change size once, not twice.
-  function load() {
+  // The stylesheet, then the two faces nearly every formula uses: nothing is
+  // inserted before they apply, so that formulas change size once, not twice.
+  function styles() {
     if (!ready) {
-      ready = Promise.all([
-        fetch("link", { rel: "stylesheet", href: base + "katex.min.css" }).then(function () {
-          // The two faces nearly every formula uses, before the first one is
-          // laid out (a late font would move the text once more).
-          return Promise.all(["1em KaTeX_Main", "italic 1em KaTeX_Math"].map(function (font) {
-            return document.fonts.load(font);
-          }));
-        }),
-        fetch("script", { src: base + "katex.min.js", async: false }),
-        fetch("script", { src: base + "contrib/auto-render.min.js", async: false })
-      ]);
+      ready = fetch("link", { rel: "stylesheet", href: base + "katex.min.css" }).then(function () {
+        return Promise.all(["1em KaTeX_Main", "italic 1em KaTeX_Math"].map(function (font) {
+          return document.fonts.load(font);
+        }));
+      });
       // Without KaTeX, show the TeX source (extra.css hides it while it waits).
       ready.catch(function () { document.documentElement.classList.remove("nl-math"); });
     }
     return ready;
+  }
+
+  var worker = null;
+  var jobs = {};
+  var lastJob = 0;
+
+  function startWorker() {
+    if (worker !== null) return worker;
+    try {
+      worker = new Worker(workerURL);
+    } catch (error) {
+      return (worker = false);
+    }
+    worker.onmessage = function (event) {
+      var job = jobs[event.data.id];
+      delete jobs[event.data.id];
+      if (job) job.resolve(event.data.html);
+    };
+    worker.onerror = function () {             // e.g. the worker script cannot load
+      worker = false;
+      Object.keys(jobs).forEach(function (id) { jobs[id].reject(); delete jobs[id]; });
+    };
+    return worker;
+  }
+
+  // In the worker: [[tex, display], ...] -> [html, ...].
+  function inWorker(elements) {
+    var math = elements.map(function (el) {
+      var tex = el.textContent.trim();
+      return [tex.slice(2, -2), tex.slice(0, 2) === "\\["];
+    });
+    return new Promise(function (resolve, reject) {
+      var id = ++lastJob;
+      jobs[id] = { resolve: resolve, reject: reject };
+      worker.postMessage({ id: id, math: math });
+    });
+  }
+
+  // Here: KaTeX and auto-render on the main thread (scripts run in order).
+  var scripts = null;
+  function onMainThread(elements) {
+    if (!scripts) {
+      scripts = Promise.all([
+        fetch("script", { src: base + "katex.min.js", async: false }),
+        fetch("script", { src: base + "contrib/auto-render.min.js", async: false })
+      ]);
+      scripts.catch(function () { document.documentElement.classList.remove("nl-math"); });
+    }
+    return scripts.then(function () {
+      return elements.map(function (el) {
+        var copy = el.cloneNode(true);
+        renderMathInElement(copy, options);
+        return copy.innerHTML;
+      });
+    });
+  }
+
+  function typeset(elements) {
+    var html = startWorker() ? inWorker(elements).catch(function () {
+      return onMainThread(elements);
+    }) : onMainThread(elements);
+    Promise.all([html, styles()]).then(function (done) {
+      elements.forEach(function (el, i) {
+        if (el.isConnected) el.innerHTML = done[0][i];
+      });
+    });
   }
 
   // Formulas are typeset as they come within half a screen of the viewport,
@@ -59,14 +124,8 @@
                        .map(function (entry) { return entry.target; });
     if (!batch.length) return;
     batch.forEach(function (el) { near.unobserve(el); });
-    load().then(function () { typeset(batch); });
+    typeset(batch);
   }, { rootMargin: "50% 0px" });
-
-  function typeset(elements) {
-    elements.forEach(function (el) {
-      if (el.isConnected) renderMathInElement(el, options);
-    });
-  }
 
   function render(root) {
     var math = Array.prototype.slice.call(root.querySelectorAll(".arithmatex"));
@@ -75,7 +134,7 @@
     if (near) {
       math.forEach(function (el) { near.observe(el); });
     } else {
-      load().then(function () { typeset(math); });
+      typeset(math);
     }
   }
 

@@ -2,14 +2,17 @@
 
     python -m tests.browser.report                 # build the site, measure, write the report
     python -m tests.browser.report --site DIR      # measure an existing build
-    python -m tests.browser.report --runs 3        # median of three Lighthouse runs per page
+    python -m tests.browser.report --runs 1        # one Lighthouse run per page, not three
+    python -m tests.browser.report --quick         # home, one article, one roundup
     python -m tests.browser.report --check         # exit 1 when a target is missed
 
 Lighthouse (npm, package.json) runs with its default mobile preset (simulated
 slow 4G and a 4x CPU slowdown) against Debian's chromium, on the home page,
 every article and every roundup, served on 127.0.0.1 as GitHub Pages serves
-them (gzip; see support.Handler). Scores depend on the machine: the report
-records Lighthouse's benchmark index of the host CPU with every run. Page
+them (gzip; see support.Handler). Each page's scores are those of the median
+of three runs (by performance), as Lighthouse's own advice on variability has
+it. Scores depend on the machine: the report records Lighthouse's benchmark
+index of the host CPU with every page. Page
 weights are measured in Playwright: every byte an article fetches once it has
 been scrolled to the bottom (figures, fonts and the search index included).
 
@@ -156,7 +159,9 @@ def write(results: dict, sizes: dict, runs: int, seconds: float) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--site", type=Path, help="an existing `mkdocs build` output")
-    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page (median)")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the home page, the first article and the latest roundup")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     missing = [what for what, ok in (("chromium", chromium_path()),
@@ -174,6 +179,8 @@ def main(argv=None) -> int:
             print("building the site...", flush=True)
             build(site)
         pages = ["", *article_pages(site), *roundup_pages(site)]
+        if args.quick:
+            pages = ["", article_pages(site)[0], roundup_pages(site)[-1]]
         with serve(site) as origin:
             results = {}
             for path in pages:

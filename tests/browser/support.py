@@ -14,8 +14,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -155,23 +153,15 @@ def screenshot_path(url_path: str, scheme: str) -> Path:
 
 @dataclass
 class Visit:
-    """What one page did while it was open: requests and errors."""
+    """What one page load did: its requests and errors."""
     origin: str
     foreign: list[str] = field(default_factory=list)      # requests to any other host (aborted)
     errors: list[str] = field(default_factory=list)       # console errors, page errors, failed loads
     finished: list = field(default_factory=list)          # every completed request
+    started: set = field(default_factory=set)             # ids of the requests this load made
 
-    def on_console(self, msg):
-        if msg.type == "error":
-            self.errors.append(f"console: {msg.text}")
-
-    def on_response(self, response):
-        if response.status >= 400:
-            self.errors.append(f"HTTP {response.status}: {response.url}")
-
-    def on_failed(self, request):
-        if request.url.startswith(self.origin):
-            self.errors.append(f"failed: {request.url} ({request.failure})")
+    def mine(self, request) -> bool:
+        return id(request) in self.started
 
     def transferred(self) -> int:
         """Bytes received, headers and bodies, by every completed request (the page is open)."""
@@ -182,29 +172,59 @@ class Visit:
         return total
 
 
-def open_page(context, origin: str, path: str, wait: str = "load"):
-    """Open origin+path in a new page of `context`, with the network cut: (page, visit).
+class Tab:
+    """One browser page, reused from load to load, with the network cut.
 
     Every request not on the site's own origin is recorded and aborted, so a
     page that needs a third party shows a foreign request and usually an error.
-    (Routing also turns Chromium's cache off: every page is weighed from scratch.)
+    (Routing also turns Chromium's cache off: every load is weighed from scratch.)
+    Reusing the page is much faster than opening one per load; events are
+    credited to the load whose requests they concern.
     """
-    visit = Visit(origin)
 
-    def block(route):
-        visit.foreign.append(route.request.url)
+    def __init__(self, context, origin: str):
+        self.origin, self.visit = origin, Visit(origin)
+        self.page = page = context.new_page()
+        # Matched in the browser driver: requests to the origin never wait on Python.
+        page.route(re.compile("^(?!" + re.escape(origin) + ")"), self._block)
+        page.on("request", lambda request: self.visit.started.add(id(request)))
+        page.on("requestfinished", self._finished)
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.visit.errors.append(f"page error: {error}"))
+
+    def open(self, path: str, wait: str = "load") -> Visit:
+        self.page.goto("about:blank")        # the previous page's requests end here
+        self.visit = Visit(self.origin)
+        self.page.goto(self.origin + path, wait_until=wait)
+        return self.visit
+
+    def _block(self, route):
+        self.visit.foreign.append(route.request.url)
         route.abort("blockedbyclient")
 
-    page = context.new_page()
-    # Matched in the browser driver: requests to the origin never wait on Python.
-    page.route(re.compile("^(?!" + re.escape(origin) + ")"), block)
-    page.on("console", visit.on_console)
-    page.on("pageerror", lambda e: visit.errors.append(f"page error: {e}"))
-    page.on("response", visit.on_response)
-    page.on("requestfailed", visit.on_failed)
-    page.on("requestfinished", lambda request: visit.finished.append(request))
-    page.goto(origin + path, wait_until=wait)
-    return page, visit
+    def _finished(self, request):
+        if self.visit.mine(request):
+            self.visit.finished.append(request)
+
+    def _failed(self, request):
+        if self.visit.mine(request) and request.url.startswith(self.origin):
+            self.visit.errors.append(f"failed: {request.url} ({request.failure})")
+
+    def _response(self, response):
+        if self.visit.mine(response.request) and response.status >= 400:
+            self.visit.errors.append(f"HTTP {response.status}: {response.url}")
+
+    def _console(self, message):
+        if message.type == "error":
+            self.visit.errors.append(f"console: {message.text}")
+
+
+def open_page(context, origin: str, path: str, wait: str = "load"):
+    """Open origin+path in a new page of `context`, with the network cut: (page, visit)."""
+    tab = Tab(context, origin)
+    return tab.page, tab.open(path, wait)
 
 
 def new_context(browser, scheme: str = "light", viewport=VIEWPORT):
@@ -244,6 +264,8 @@ def scroll_through(page):
     Lazy images load, and formulas are typeset (docs/javascripts/katex.js does
     so as they come near the viewport), as they would for a reader.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout  # (optional at import)
+
     if not page.evaluate("document.querySelectorAll('img[loading=lazy], .arithmatex').length"):
         return
     page.evaluate("""async () => {

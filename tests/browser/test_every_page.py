@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import (AXE_SCHEME_RULES, MAX_PAGE_BYTES, SCHEMES, describe, launch, new_context,
-                      open_page, run_axe, screenshot_path, scroll_through, wait_for_math)
+from .support import (AXE_SCHEME_RULES, MAX_PAGE_BYTES, SCHEMES, Tab, describe, launch,
+                      new_context, run_axe, screenshot_path, scroll_through, wait_for_math)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -25,9 +25,10 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
     results = {}
     with sync_playwright() as p:
         browser = launch(p)
-        context = new_context(browser, scheme)
+        tab = Tab(new_context(browser, scheme), origin)
+        page = tab.page
         for path in pages:
-            page, visit = open_page(context, origin, path)
+            visit = tab.open(path)
             scroll_through(page)
             wait_for_math(page)
             state = page.evaluate("""() => ({
@@ -46,7 +47,6 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
             page.screenshot(path=shot, full_page=True, timeout=60_000)
             state["axe"] = run_axe(page, None if scheme == SCHEMES[0] else AXE_SCHEME_RULES)
             results[path, scheme] = dict(state, foreign=visit.foreign, errors=visit.errors)
-            page.close()
         browser.close()
     return results
 

@@ -55,5 +55,18 @@ def test_math_renders_after_instant_navigation(visit, math_page):
     })""")
     assert state["math"] and state["rendered"] == state["math"] and not state["errors"], state
     loaded = {r.url.split("/assets/katex/")[1] for r in seen.finished if "/assets/katex/" in r.url}
-    assert {"katex.min.js", "katex.min.css", "contrib/auto-render.min.js"} <= loaded, loaded
+    assert {"katex.min.js", "katex.min.css"} <= loaded, loaded
+    assert page.evaluate("typeof renderMathInElement") == "undefined", (
+        "KaTeX ran on the main thread, not in javascripts/katex-worker.js")
     assert not seen.foreign and not seen.errors, (seen.foreign, seen.errors)
+
+
+def test_without_a_worker_auto_render_typesets_on_the_main_thread(visit, math_page):
+    """The fallback: where the worker cannot start, KaTeX's auto-render does the work."""
+    page, seen = visit("", "light")
+    page.route("**/katex-worker.js", lambda route: route.abort())
+    page.goto(page.url + math_page)
+    wait_for_math(page)
+    assert page.evaluate("document.querySelectorAll('.katex-error').length") == 0
+    assert page.evaluate("typeof renderMathInElement") == "function"
+    assert not seen.foreign, seen.foreign

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from .support import ROOT
+from .support import ROOT, Tab, new_context
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -49,15 +49,33 @@ def articles() -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture
-def search(visit):
-    page, seen = visit("", "light")
+# The first results, once they have stopped changing: Material answers every
+# keystroke, so the list passes through the results of each prefix typed.
+SETTLED_RESULTS = """async () => {
+    const read = () => [...document.querySelectorAll(
+        '.md-search-result__list > li > a:first-of-type')].map(a => a.href).join(' ');
+    let last = null, stable = 0;
+    for (let i = 0; i < 100 && stable < 3; i++) {
+        await new Promise(resolve => setTimeout(resolve, 100));
+        const now = read();
+        stable = now === last ? stable + 1 : 0;
+        last = now;
+    }
+    return last ? last.split(' ') : [];
+}"""
+
+
+@pytest.fixture(scope="module")
+def search(chromium_browser, origin):
+    """search(term): the URL paths of the first results, typed into one shared page."""
+    context = new_context(chromium_browser, "light")
+    tab = Tab(context, origin)
+    tab.open("")
+    page = tab.page
     box = page.locator("input.md-search__input")
     box.click()
-    meta = page.locator(".md-search-result__meta")
 
     def query(term: str) -> list[str]:
-        """Type `term`; the URL paths of the first results."""
         box.press("Control+a")
         box.press("Backspace")
         page.wait_for_function("!document.querySelector('.md-search__input').value")
@@ -66,15 +84,13 @@ def search(visit):
             """term => document.querySelector('.md-search__input').value === term &&
                  /matching|No matching/i.test(document.querySelector('.md-search-result__meta')
                                                .textContent)""", arg=term)
-        page.wait_for_timeout(150)      # results are rendered right after the count
         # One list item per page (its matching sections are nested in it).
-        links = page.locator(".md-search-result__list > li > a:first-of-type").evaluate_all(
-            "links => links.map(a => a.href)")
-        return [urlsplit(link).path for link in links[:TOP]]
+        return [urlsplit(link).path for link in page.evaluate(SETTLED_RESULTS)[:TOP]]
 
-    query.meta = meta
     yield query
-    assert not seen.errors, seen.errors
+    errors = tab.visit.errors
+    context.close()
+    assert not errors, errors
 
 
 @pytest.mark.parametrize("slug,title", articles(), ids=[slug for slug, _ in articles()])
