@@ -97,7 +97,10 @@ def linear_boundary(seed, quick=False):
             "(identity, ReLU, sigmoid, tanh). The identity column shows a straight "
             "boundary that cuts through both classes; the other three columns show a closed "
             "curve around the inner circle and a cross-shaped split for XOR.",
-        size=(10.0, 5.4))
+        size=(10.0, 5.4),
+        # PNG: as SVG this figure has >1,300 elements, which the browser draws on the
+        # page's main thread (Lighthouse blocking time on phones); pixels decode off it.
+        format="png")
 def nonlinear_boundaries(seed, quick=False):
     from sklearn.neural_network import MLPClassifier
 
@@ -146,7 +149,10 @@ TITLES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
             "ELU, SELU, GELU, SiLU and softplus are flat or gently curved for negative "
             "inputs and rise linearly for positive ones, with derivatives near one there. "
             "The maxout panel shows three straight lines and their upper envelope.",
-        size=(10.0, 4.6))
+        size=(10.0, 4.6),
+        # PNG: as SVG this figure has >1,300 elements, which the browser draws on the
+        # page's main thread (Lighthouse blocking time on phones); pixels decode off it.
+        format="png")
 def activation_curves(seed, quick=False):
     x = np.linspace(-4, 4, 161 if quick else 401)
     curves = {name: (ACTIVATIONS[name][0](x), ACTIVATIONS[name][1](x)) for name in CURVES}

@@ -441,7 +441,10 @@ def layer_signals(net, X, y, hidden):
             "column: the ReLU weight gradients are level across layers for every "
             "initialisation but at very different heights; tanh with standard deviation "
             "1 grows towards the input.",
-        size=(10.0, 6.2))
+        size=(10.0, 6.2),
+        # PNG: as SVG this figure has >1,300 elements, which the browser draws on the
+        # page's main thread (Lighthouse blocking time on phones); pixels decode off it.
+        format="png")
 def depth_and_init(seed, quick=False):
     rng = np.random.default_rng(seed)
     n, repeats = (16, 2) if quick else (48, 4)
