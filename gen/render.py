@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import math
+import re
 import sys
 from pathlib import Path
 
@@ -65,13 +66,32 @@ def clean_numbers(numbers, where: str) -> dict[str, float | int]:
     return out
 
 
+# Matplotlib names clip paths (p), markers (m) and hatches (h) after a hash of
+# their full-precision coordinates; svg.hashsalt only fixes the salt. A
+# coordinate can differ in its last bit between two processes (numpy's SIMD
+# sums depend on memory alignment), which renames an id although every printed
+# coordinate is equal. Found by diffing two clean builds of the whole site.
+HASHED_ID = re.compile(rb'(id="|url\(#|href="#)([pmh][0-9a-f]{10})(?=[")])')
+
+
+def canonical_ids(svg: bytes) -> bytes:
+    """Rename matplotlib's hashed SVG ids by order of first appearance (same length)."""
+    defined = set(re.findall(rb'id="([pmh][0-9a-f]{10})"', svg))
+    order: dict[bytes, int] = {}
+    for m in HASHED_ID.finditer(svg):
+        if m[2] in defined:
+            order.setdefault(m[2], len(order))
+    return HASHED_ID.sub(lambda m: m[1] + m[2][:1] + b"%010x" % order[m[2]]
+                         if m[2] in order else m[0], svg)
+
+
 def save(fig: Figure, fmt: str) -> bytes:
     buf = io.BytesIO()
     if fmt == "svg":
         # dpi only sets the resolution of rasterised artists inside the SVG.
         fig.savefig(buf, format="svg", dpi=SVG_RASTER_DPI, metadata={"Date": None})
-    else:
-        fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
+        return canonical_ids(buf.getvalue())
+    fig.savefig(buf, format="png", dpi=PNG_DPI, metadata={"Software": None})
     return buf.getvalue()
 
 
