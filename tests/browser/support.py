@@ -195,7 +195,11 @@ class Tab:
         page.on("pageerror", lambda error: self.visit.errors.append(f"page error: {error}"))
 
     def open(self, path: str, wait: str = "load") -> Visit:
-        self.page.goto("about:blank")        # the previous page's requests end here
+        # Leaving a page aborts what it still had in flight (the search worker,
+        # instant navigation's sitemap.xml): those aborts belong to no visit, and
+        # must not land in the last one, whose results the caller already holds.
+        self.visit = Visit(self.origin)
+        self.page.goto("about:blank")
         self.visit = Visit(self.origin)
         self.page.goto(self.origin + path, wait_until=wait)
         return self.visit
