@@ -42,13 +42,24 @@ def pages(site) -> list[str]:
     return found
 
 
+def first_article_with(site, marker: str, what: str) -> str:
+    """URL path of the first article whose HTML contains `marker`."""
+    for path in article_pages(site):
+        if marker in (site / path / "index.html").read_text(encoding="utf-8"):
+            return path
+    pytest.fail(f"no article {what}")
+
+
 @pytest.fixture(scope="session")
 def figure_page(site) -> str:
     """URL path of the first article with figures."""
-    for path in article_pages(site):
-        if 'class="nl-figure"' in (site / path / "index.html").read_text(encoding="utf-8"):
-            return path
-    pytest.fail("no article page shows a figure")
+    return first_article_with(site, 'class="nl-figure"', "shows a figure")
+
+
+@pytest.fixture(scope="session")
+def math_page(site) -> str:
+    """URL path of the first article with math."""
+    return first_article_with(site, 'class="arithmatex"', "has math")
 
 
 @pytest.fixture(scope="session")

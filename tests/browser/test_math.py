@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .support import ROOT, article_pages, wait_for_math
+from .support import ROOT, wait_for_math
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -20,14 +20,6 @@ def test_katex_is_vendored_with_its_fonts_and_license():
     fonts = set(re.findall(r"url\((fonts/[^)]+)\)", css))
     assert fonts and all((folder / font).is_file() for font in fonts), "run .ci/vendor-katex"
     assert {f.rsplit(".", 1)[1] for f in fonts} == {"woff2", "woff", "ttf"}
-
-
-@pytest.fixture(scope="module")
-def math_page(site) -> str:
-    for path in article_pages(site):
-        if 'class="arithmatex"' in (site / path / "index.html").read_text(encoding="utf-8"):
-            return path
-    pytest.fail("no article has math")
 
 
 def test_math_renders_after_instant_navigation(visit, math_page):
