@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
     """Visit every page in one scheme, in a browser of its own (one thread per scheme)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     results = {}
@@ -42,11 +43,26 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
                     .map(i => i.getAttribute('src')),
             })""")
             state["bytes"] = visit.transferred()
+            foreign, errors = visit.foreign, visit.errors
             shot = screenshot_path(path, scheme)
             shot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=shot, full_page=True, timeout=60_000)
+            shot.unlink(missing_ok=True)              # no stale file stands in for this run's
+            try:
+                page.screenshot(path=shot, full_page=True, timeout=60_000)
+            except PlaywrightTimeout:
+                # Seen about once in five tours on a busy 2-core machine: the full-page
+                # capture never gets its frame. Load the page again and take it once more;
+                # a second timeout is left to test_a_screenshot_of_every_page to report.
+                again = tab.open(path)
+                scroll_through(page)
+                wait_for_math(page)
+                foreign, errors = foreign + again.foreign, errors + again.errors
+                try:
+                    page.screenshot(path=shot, full_page=True, timeout=120_000)
+                except PlaywrightTimeout:
+                    pass
             state["axe"] = run_axe(page, None if scheme == SCHEMES[0] else AXE_SCHEME_RULES)
-            results[path, scheme] = dict(state, foreign=visit.foreign, errors=visit.errors)
+            results[path, scheme] = dict(state, foreign=foreign, errors=errors)
         browser.close()
     return results
 
@@ -116,6 +132,7 @@ def test_heaviest_article_is_light_enough(tour):
 
 
 def test_a_screenshot_of_every_page(tour, pages):
+    """Taken by this tour (an earlier run's file is removed first), twice at most."""
     missing = [f"{s}: /{p}" for s in SCHEMES for p in pages
                if not screenshot_path(p, s).is_file()]
-    assert not missing, missing
+    assert not missing, f"full-page screenshot timed out twice: {missing}"
