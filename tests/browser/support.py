@@ -240,7 +240,7 @@ def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
-def wait_for_math(page, timeout: float = 10_000):
+def wait_for_math(page, timeout: float = 30_000):
     """Wait until every .arithmatex element holds KaTeX output (no-op without math).
 
     Formulas are typeset as they near the viewport (docs/javascripts/katex.js),
@@ -257,9 +257,14 @@ def wait_for_math(page, timeout: float = 10_000):
             left = waiting();
         }
         window.scrollTo(0, 0);
-        return left.length === 0;
+        return {left: left.length, first: left.length ? left[0].textContent.slice(0, 80) : '',
+                hidden: document.documentElement.classList.contains('nl-math')};
     }""", timeout)
-    assert done, f"formulas not typeset within {timeout / 1000:.0f} s on {page.url}"
+    # Typesetting takes well under a second here (20 loads of model-selection under a
+    # full figure build); the margin is for a 2-core CI machine running two tours.
+    assert not done["left"], (
+        f"{done['left']} formulas not typeset within {timeout / 1000:.0f} s on {page.url} "
+        f"(first: {done['first']!r}; KaTeX {'still awaited' if done['hidden'] else 'given up'})")
 
 
 def scroll_through(page):
