@@ -127,3 +127,16 @@ def test_build_dates_come_from_source_date_epoch(site):
         and set(re.findall(r"<lastmod>([^<]*)</lastmod>", (site / "sitemap.xml").read_text())) == {"2026-01-01"}
     feed = (site / "feed_rss_created.xml").read_text()
     assert "<lastBuildDate>Thu, 01 Jan 2026 00:00:00" in feed
+
+
+def test_every_page_title_is_unique_and_names_the_site_once(site):
+    # The home page is "Nonlinear", every other page "<its name> - Nonlinear".
+    titles = {}
+    for page in sorted(site.rglob("index.html")):
+        if page.parent.name in ("404", "search"):
+            continue
+        title = re.search(r"<title>([^<]*)</title>", page.read_text(encoding="utf-8")).group(1)
+        name = title.removesuffix(" - Nonlinear")
+        assert name and name != "Nonlinear" or title == "Nonlinear", f"{page}: <title>{title}</title>"
+        assert title not in titles, f"{page} and {titles.get(title)} share <title>{title}</title>"
+        titles[title] = page
