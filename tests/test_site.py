@@ -140,3 +140,14 @@ def test_every_page_title_is_unique_and_names_the_site_once(site):
         assert name and name != "Nonlinear" or title == "Nonlinear", f"{page}: <title>{title}</title>"
         assert title not in titles, f"{page} and {titles.get(title)} share <title>{title}</title>"
         titles[title] = page
+
+
+def test_katex_stylesheet_is_linked_in_the_head_of_pages_with_math_only(site):
+    # Linked late by katex.js it restyled the whole page after the first paint;
+    # a page without formulas must not pay for it.
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        head = html.split("</head>", 1)[0]
+        linked = 'href="' in head and "katex.min.css" in head
+        assert linked == ('class="arithmatex"' in html), (
+            f"{page}: {'links' if linked else 'does not link'} katex.min.css in <head>")

@@ -36,9 +36,13 @@
 
   // The stylesheet, then the two faces nearly every formula uses: nothing is
   // inserted before they apply, so that formulas change size once, not twice.
+  // A page with math links the stylesheet in its <head> (overrides/main.html);
+  // after instant navigation from a page without, it is fetched here.
   function styles() {
     if (!ready) {
-      ready = fetch("link", { rel: "stylesheet", href: base + "katex.min.css" }).then(function () {
+      var linked = document.querySelector('link[rel="stylesheet"][href$="katex.min.css"]');
+      ready = (linked && linked.sheet ? Promise.resolve() :
+               fetch("link", { rel: "stylesheet", href: base + "katex.min.css" })).then(function () {
         return Promise.all(["1em KaTeX_Main", "italic 1em KaTeX_Math"].map(function (font) {
           return document.fonts.load(font);
         }));
