@@ -267,6 +267,22 @@ def wait_for_math(page, timeout: float = 30_000):
         f"(first: {done['first']!r}; KaTeX {'still awaited' if done['hidden'] else 'given up'})")
 
 
+def navigate_instantly(page, path: str):
+    """Follow a link to `path` as a reader would, and check Material's instant
+    navigation swapped the page in place (no new document was loaded)."""
+    page.evaluate("window.__sameDocument = true")
+    page.evaluate("""(path) => {
+        const a = document.createElement('a');
+        a.href = new URL(path, document.baseURI).href;
+        a.textContent = 'go';
+        document.querySelector('.md-content').append(a);
+        a.click();
+    }""", path)
+    page.wait_for_url(f"**/{path}")
+    page.locator(".md-content").first.wait_for(state="attached")
+    assert page.evaluate("window.__sameDocument === true"), "not an instant navigation"
+
+
 def scroll_through(page):
     """Scroll to the bottom in screen-sized steps, then back to the top.
 

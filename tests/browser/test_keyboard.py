@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import SCHEMES
+from .support import SCHEMES, article_pages, navigate_instantly
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -73,3 +73,16 @@ def test_keys_toggle_the_palette_and_open_the_lightbox(visit, figure_page):
     assert page.evaluate("document.activeElement.classList.contains('glightbox')"), (
         "focus did not return to the figure after closing the lightbox")
     assert not seen.errors, seen.errors
+
+
+def test_copy_buttons_are_not_navigation_landmarks_also_after_instant_navigation(visit, site):
+    """Material wraps each copy button in a <nav>; javascripts/a11y.js makes them role=none."""
+    page, _ = visit("", "light")
+    target = next((path for path in article_pages(site)
+                   if (site / path / "index.html").read_text(encoding="utf-8").count("<pre") >= 2),
+                  None)
+    assert target, "no article has two code blocks to check"
+    navigate_instantly(page, target)
+    page.locator("nav.md-code__nav").nth(1).wait_for(state="attached")
+    roles = page.evaluate("[...document.querySelectorAll('nav.md-code__nav')].map(n => n.getAttribute('role'))")
+    assert len(roles) >= 2 and set(roles) == {"none"}, roles

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .support import ROOT, wait_for_math
+from .support import ROOT, navigate_instantly, wait_for_math
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -25,19 +25,10 @@ def test_katex_is_vendored_with_its_fonts_and_license():
 def test_math_renders_after_instant_navigation(visit, math_page):
     """Home page (no math, no KaTeX loaded) -> click through to an article: typeset."""
     page, seen = visit("", "light")
-    page.evaluate("window.__sameDocument = true")
     assert page.evaluate("document.querySelectorAll('.arithmatex').length") == 0
     assert not [r for r in seen.finished if "/katex/" in r.url], "KaTeX loaded without math"
-    page.evaluate(f"""() => {{
-        const a = document.createElement('a');
-        a.href = new URL('{math_page}', document.baseURI).href;
-        a.textContent = 'go';
-        document.querySelector('.md-content').append(a);
-        a.click();
-    }}""")
-    page.wait_for_url(f"**/{math_page}")
+    navigate_instantly(page, math_page)
     page.locator(".arithmatex").first.wait_for(state="attached")   # the new content is in
-    assert page.evaluate("window.__sameDocument === true"), "not an instant navigation"
     wait_for_math(page)
     state = page.evaluate("""() => ({
         math: document.querySelectorAll('.arithmatex').length,
