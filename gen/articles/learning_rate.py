@@ -328,7 +328,7 @@ PATH_STEPS = 30
 @figure("quadratic-paths",
         caption="Plain gradient descent on a quadratic bowl whose curvature is ten times "
                 "larger across the valley than along it, from the same start (circle) "
-                "with four learning rates given as fractions of 2/λ_max. Thin lines are "
+                "with four learning rates given as fractions of 2/λmax. Thin lines are "
                 "contours of the loss; the minimum is at the cross.",
         alt="Four contour plots of the same elongated, tilted elliptical bowl, each with "
             "a path of gradient-descent steps. At 0.1 of the critical rate the path "
@@ -378,12 +378,12 @@ def quadratic_paths(seed, quick=False):
         caption="Distance from the minimum after 50 steps of gradient descent on the "
                 "quadratic of the previous figure, relative to the starting distance, "
                 "for 200 learning rates (dots). The line is the worst-case factor "
-                "max|1 − ηλ| raised to the 50th power. Dashed: 2/λ_max, the edge; "
-                "dotted: the best rate 2/(λ_min + λ_max).",
+                "max|1 − ηλ| raised to the 50th power. Dashed: 2/λmax, the edge; "
+                "dotted: the best rate 2/(λmin + λmax).",
         alt="Log-scale plot of final distance against learning rate. The distance falls "
             "steeply as the rate grows, reaches its lowest point at the dotted line, then "
             "rises sharply and crosses 1 (the starting distance) exactly at the dashed "
-            "line 2/λ_max; beyond it every rate ends farther away than it started.",
+            "line 2/λmax; beyond it every rate ends farther away than it started.",
         size=(6.4, 3.8))
 def stability_threshold(seed, quick=False):
     H = hessian()
