@@ -267,19 +267,38 @@ def wait_for_math(page, timeout: float = 30_000):
         f"(first: {done['first']!r}; KaTeX {'still awaited' if done['hidden'] else 'given up'})")
 
 
-def navigate_instantly(page, path: str):
+def navigate_instantly(page, path: str, timeout: float = 30_000):
     """Follow a link to `path` as a reader would, and check Material's instant
-    navigation swapped the page in place (no new document was loaded)."""
+    navigation swapped the page in place (no new document was loaded).
+
+    Material intercepts clicks only once it has fetched sitemap.xml (its click stream
+    is combined `withLatestFrom` the sitemap); a click before that is a plain page load.
+    On a busy machine that window outlasts the load event, so the click is repeated
+    until Material takes it: a listener on window, which runs after Material's on
+    <body>, sees whether Material called preventDefault, and cancels the click if not.
+    """
     page.evaluate("window.__sameDocument = true")
-    page.evaluate("""(path) => {
+    tries = page.evaluate("""async ([path, timeout]) => {
         const a = document.createElement('a');
         a.href = new URL(path, document.baseURI).href;
         a.textContent = 'go';
+        a.id = 'nl-instant-link';
         document.querySelector('.md-content').append(a);
-        a.click();
-    }""", path)
-    page.wait_for_url(f"**/{path}")
-    page.locator(".md-content").first.wait_for(state="attached")
+        const deadline = performance.now() + timeout;
+        for (let tries = 1; performance.now() < deadline; tries++) {
+            let taken = false;
+            const spy = ev => { taken = ev.defaultPrevented; if (!taken) ev.preventDefault(); };
+            window.addEventListener('click', spy, {once: true});
+            a.click();
+            if (taken) return tries;
+            await new Promise(resolve => setTimeout(resolve, 50));
+        }
+        return 0;
+    }""", [path, timeout])
+    assert tries, (f"Material's instant navigation never took a click on {page.url} "
+                   f"within {timeout / 1000:.0f} s (was sitemap.xml served?)")
+    page.wait_for_url(f"**/{path}")   # Material changes the URL first, then fetches
+    page.locator("#nl-instant-link").wait_for(state="detached")   # old content swapped out
     assert page.evaluate("window.__sameDocument === true"), "not an instant navigation"
 
 
