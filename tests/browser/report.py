@@ -13,10 +13,11 @@ every article and every roundup, served on 127.0.0.1 as GitHub Pages serves
 them (gzip; see support.Handler). Each page's scores are those of the median
 of five runs (by performance): Lighthouse's docs/variability.md finds that the
 median of five halves the run-to-run spread, and on this kind of 2-core host
-one unchanged page was measured anywhere between 85 and 100. Scores depend on the machine: the report records Lighthouse's benchmark
-index of the host CPU with every page. Page
-weights are measured in Playwright: every byte an article fetches once it has
-been scrolled to the bottom (figures, fonts and the search index included).
+one unchanged page was measured anywhere between 85 and 100. Scores depend on
+the machine: the report records Lighthouse's benchmark index of the host CPU
+with every page. Page weights are measured in Playwright: every byte an article
+fetches once it has been scrolled to the bottom (figures, fonts and the search
+index included).
 
 Targets: performance >= 95; accessibility, best practices, SEO = 100; the
 heaviest article <= 1.0 MB.
