@@ -9,9 +9,6 @@
   then publish figures/ and a source listing of every figure module
   (generated files: nothing is ever written into docs/).
 - on_page_markdown: expand `<!-- md:figure -->` / `<!-- md:number -->`.
-- on_post_page: typeset the page's formulas with KaTeX (`gen.katex`), after the
-  search index and the feed have taken the TeX source. A formula KaTeX cannot
-  parse stops `mkdocs build`; in `mkdocs serve` it shows as KaTeX's error text.
 """
 from __future__ import annotations
 
@@ -32,7 +29,6 @@ from mkdocs.utils import get_relative_url  # noqa: E402
 from gen import build as pipeline  # noqa: E402
 from gen import validate  # noqa: E402
 from gen.discover import DeclarationError, discover, slug_to_module  # noqa: E402
-from gen.katex import MathError, render_math  # noqa: E402
 from gen.shortcodes import Catalog, Expander, Page, ShortcodeError, error_box  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.figures")
@@ -124,12 +120,4 @@ def on_page_markdown(markdown, page, config, files):
     try:
         return expander.expand(markdown, Page(src, slug_to_module(slug), code_url))
     except ShortcodeError as e:
-        raise PluginError(str(e)) from None
-
-
-def on_post_page(output, page, config):
-    where = f"docs/{page.file.src_uri}"
-    try:
-        return render_math(output, where, strict=not state["serve"])
-    except MathError as e:
         raise PluginError(str(e)) from None

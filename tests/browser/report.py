@@ -44,7 +44,7 @@ from pathlib import Path
 
 from .support import (LIGHTHOUSE, MAX_PAGE_BYTES, REPORTS, ROOT, article_pages, chromium_path,
                       launch, new_context, open_page, roundup_pages, scroll_through, serve,
-                      wait_for_fonts)
+                      wait_for_math)
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
@@ -111,7 +111,7 @@ def weights(origin: str, paths: list[str]) -> dict[str, tuple[int, int]]:
         for path in paths:
             page, visit = open_page(context, origin, path)
             scroll_through(page)
-            wait_for_fonts(page)
+            wait_for_math(page)
             page.wait_for_timeout(300)
             decoded = 0
             for request in visit.finished:

@@ -231,19 +231,40 @@ def open_page(context, origin: str, path: str, wait: str = "load"):
     return tab.page, tab.open(path, wait)
 
 
-def new_context(browser, scheme: str = "light", viewport=VIEWPORT, **options):
+def new_context(browser, scheme: str = "light", viewport=VIEWPORT):
     return browser.new_context(viewport=viewport, color_scheme=scheme,
-                               reduced_motion="reduce", service_workers="block", **options)
+                               reduced_motion="reduce", service_workers="block")
 
 
 def launch(playwright):
     return playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
 
 
-def wait_for_fonts(page, timeout: float = 30_000):
-    """Wait until the web fonts the page uses have loaded: KaTeX's, on a page with
-    math (typeset at build time, gen/katex.py; the site has no other web font)."""
-    page.wait_for_function("document.fonts.status === 'loaded'", timeout=timeout)
+def wait_for_math(page, timeout: float = 30_000):
+    """Wait until every .arithmatex element holds KaTeX output (no-op without math).
+
+    Formulas are typeset as they near the viewport (docs/javascripts/katex.js),
+    so each one still waiting is scrolled to, as a reader would; then back to the top.
+    """
+    done = page.evaluate("""async (timeout) => {
+        const deadline = performance.now() + timeout;
+        const waiting = () => [...document.querySelectorAll('.arithmatex')]
+            .filter(el => !el.querySelector('.katex, .katex-error'));
+        let left = waiting();
+        while (left.length && performance.now() < deadline) {
+            left[0].scrollIntoView({block: 'center'});
+            await new Promise(resolve => setTimeout(resolve, 50));
+            left = waiting();
+        }
+        window.scrollTo(0, 0);
+        return {left: left.length, first: left.length ? left[0].textContent.slice(0, 80) : '',
+                hidden: document.documentElement.classList.contains('nl-math')};
+    }""", timeout)
+    # Typesetting takes well under a second here (20 loads of model-selection under a
+    # full figure build); the margin is for a 2-core CI machine running two tours.
+    assert not done["left"], (
+        f"{done['left']} formulas not typeset within {timeout / 1000:.0f} s on {page.url} "
+        f"(first: {done['first']!r}; KaTeX {'still awaited' if done['hidden'] else 'given up'})")
 
 
 def navigate_instantly(page, path: str, timeout: float = 30_000):
@@ -284,11 +305,12 @@ def navigate_instantly(page, path: str, timeout: float = 30_000):
 def scroll_through(page):
     """Scroll to the bottom in screen-sized steps, then back to the top.
 
-    Lazy images load, as they would for a reader.
+    Lazy images load, and formulas are typeset (docs/javascripts/katex.js does
+    so as they come near the viewport), as they would for a reader.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout  # (optional at import)
 
-    if not page.evaluate("document.querySelectorAll('img[loading=lazy]').length"):
+    if not page.evaluate("document.querySelectorAll('img[loading=lazy], .arithmatex').length"):
         return
     page.evaluate("""async () => {
         const step = Math.max(200, window.innerHeight * 0.8);

@@ -1,16 +1,15 @@
-"""Math arrives typeset (gen/katex.py) and is styled by the site's own KaTeX
-stylesheet and fonts, also after Material's instant navigation; no math script."""
+"""Math is typeset by the site's own KaTeX, also after Material's instant navigation."""
 from __future__ import annotations
 
 import re
 
 import pytest
 
-from .support import ROOT, navigate_instantly, wait_for_fonts
+from .support import ROOT, navigate_instantly, wait_for_math
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
-KATEX_FILES = ("katex.min.js", "katex.min.css", "LICENSE")
+KATEX_FILES = ("katex.min.js", "katex.min.css", "contrib/auto-render.min.js", "LICENSE")
 
 
 def test_katex_is_vendored_with_its_fonts_and_license():
@@ -23,42 +22,34 @@ def test_katex_is_vendored_with_its_fonts_and_license():
     assert {f.rsplit(".", 1)[1] for f in fonts} == {"woff2", "woff", "ttf"}
 
 
-def math_state(page) -> dict:
-    return page.evaluate("""() => ({
-        math: document.querySelectorAll('.arithmatex').length,
-        rendered: document.querySelectorAll('.arithmatex .katex').length,
-        errors: document.querySelectorAll('.katex-error').length,
-        mathmlHidden: [...document.querySelectorAll('.katex-mathml')]
-            .every(e => getComputedStyle(e).position === 'absolute'),
-        font: [...document.fonts].some(f => f.family.replace(/"/g, '') === 'KaTeX_Main'
-                                           && f.status === 'loaded'),
-    })""")
-
-
-def test_math_is_styled_after_instant_navigation(visit, math_page):
-    """Home page (no math, no KaTeX stylesheet) -> click through to an article: Material
-    adds the article's <head> link, so its formulas get KaTeX's stylesheet and fonts."""
+def test_math_renders_after_instant_navigation(visit, math_page):
+    """Home page (no math, no KaTeX loaded) -> click through to an article: typeset."""
     page, seen = visit("", "light")
     assert page.evaluate("document.querySelectorAll('.arithmatex').length") == 0
     assert not [r for r in seen.finished if "/katex/" in r.url], "KaTeX loaded without math"
     navigate_instantly(page, math_page)
     page.locator(".arithmatex").first.wait_for(state="attached")   # the new content is in
-    page.wait_for_function("document.querySelector('link[href$=\"katex.min.css\"]')?.sheet")
-    wait_for_fonts(page)
-    state = math_state(page)
+    wait_for_math(page)
+    state = page.evaluate("""() => ({
+        math: document.querySelectorAll('.arithmatex').length,
+        rendered: document.querySelectorAll('.arithmatex .katex').length,
+        errors: document.querySelectorAll('.katex-error').length,
+        font: document.fonts.check('16px KaTeX_Main'),
+    })""")
     assert state["math"] and state["rendered"] == state["math"] and not state["errors"], state
-    assert state["mathmlHidden"] and state["font"], state
+    loaded = {r.url.split("/assets/katex/")[1] for r in seen.finished if "/assets/katex/" in r.url}
+    assert {"katex.min.js", "katex.min.css"} <= loaded, loaded
+    assert page.evaluate("typeof renderMathInElement") == "undefined", (
+        "KaTeX ran on the main thread, not in javascripts/katex-worker.js")
     assert not seen.foreign and not seen.errors, (seen.foreign, seen.errors)
 
 
-def test_math_needs_no_script(visit, math_page):
-    """Formulas are in the HTML as served: with JavaScript off they still show, styled,
-    and no page ever fetches KaTeX's script."""
-    page, seen = visit(math_page, "light", java_script_enabled=False)
-    wait_for_fonts(page)
-    state = math_state(page)
-    assert state["math"] and state["rendered"] == state["math"], state
-    assert state["mathmlHidden"] and state["font"], state
-    scripts = [r.url for r in seen.finished if "katex" in r.url and r.url.endswith(".js")]
-    assert not scripts, scripts
+def test_without_a_worker_auto_render_typesets_on_the_main_thread(visit, math_page):
+    """The fallback: where the worker cannot start, KaTeX's auto-render does the work."""
+    page, seen = visit("", "light")
+    page.route("**/katex-worker.js", lambda route: route.abort())
+    page.goto(page.url + math_page)
+    wait_for_math(page)
+    assert page.evaluate("document.querySelectorAll('.katex-error').length") == 0
+    assert page.evaluate("typeof renderMathInElement") == "function"
     assert not seen.foreign, seen.foreign
