@@ -306,6 +306,13 @@ RULES = [
      "image hot-linked from another host ({0}): save it under docs/assets/ (check its "
      "licence) and link it relatively, or draw it as a figure"),
 ]
+_OPERATORS = r"\\(?:max|min|sup|inf|lim|arg|det|dim|exp|log|ln|sin|cos|tan|Pr|gcd|deg|ker)"
+RULES.append(
+    ("operator-script", re.compile(
+        r"[_^]\s*(\{\s*" + _OPERATORS + r"\s*\}|" + _OPERATORS + r"(?![A-Za-z]))"),
+     "'{0}' makes an operator name the whole sub- or superscript: KaTeX turns that into "
+     "invalid MathML (an operator inside <msub>), and MathML is what screen readers read. "
+     "For a label write it as text, e.g. \\lambda_{{\\text{{max}}}}"))
 REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?\s*((?:https?:)?//\S+?)>?(?:\s|$)", re.I)
 REF_IMAGE = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?(?!\()")
 

@@ -144,6 +144,8 @@ BAD = [
      "(http://example.com/p.png)"),
     ("![logo][l]\n\n[l]: https://example.com/l.png", "hotlinked-image",
      "(https://example.com/l.png)"),
+    ("the edge $2/\\lambda_{\\max}$", "operator-script", "'{\\max}' makes an operator name"),
+    ("$\\kappa = \\lambda_\\max / \\lambda_{ \\min }$", "operator-script", "'\\max'"),
 ]
 GOOD = [
     "Write `<script>` or ``<iframe src=x>`` inside code spans.",
@@ -154,6 +156,7 @@ GOOD = [
     "![a local plot](../assets/plot.png) and [a link](https://example.com/page).",
     "<!-- md:figure example --> and <figure markdown=\"span\">text</figure>",
     "[logo]: https://example.com/logo.png used as [a link][logo], not as an image.",
+    "$\\lambda_{\\text{max}}$, $e^{\\max(a, b)}$, $\\arg\\max_x f(x)$, $x_\\mathrm{min}$, $\\lim_{n}$",
 ]
 
 
