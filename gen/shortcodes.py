@@ -83,13 +83,24 @@ def _suggest(name: str, known) -> str:
     return f"; known: {', '.join(sorted(known)) or 'none'}"
 
 
+EXPONENT = re.compile(r"^(-?[\d.]+)e([+-]\d+)$")
+MINUS, NBSP = "\u2212", "\u00a0"
+
+
 def format_number(value, spec: str | None) -> str:
+    """`value` formatted by a Python format spec, for prose: an exponent is typeset
+    as "4.4 × 10<sup>26</sup>" (no-break spaces, a true minus), not "4.4e+26"."""
     if spec is None:
         spec = "d" if isinstance(value, int) else ".3g"
     try:
-        return format(value, spec)
+        text = format(value, spec)
     except ValueError as e:
         raise ValueError(f"format '{spec}' does not apply to {value!r}: {e}") from None
+    m = EXPONENT.match(text)
+    if m:
+        mantissa, exponent = (part.replace("-", MINUS) for part in (m[1], str(int(m[2]))))
+        text = f"{mantissa}{NBSP}×{NBSP}10<sup>{exponent}</sup>"
+    return text
 
 
 @dataclass

@@ -109,3 +109,10 @@ def test_catalog_reads_numbers_and_failures(tmp_path):
 def test_format_number_defaults():
     assert format_number(7, None) == "7"
     assert format_number(0.000123456, None) == "0.000123"
+
+
+def test_exponents_are_typeset_for_prose_not_left_as_python_writes_them():
+    assert format_number(4.42e26, ".1e") == "4.4\u00a0×\u00a010<sup>26</sup>"
+    assert format_number(-1.234e-7, None) == "\u22121.23\u00a0×\u00a010<sup>\u22127</sup>"
+    assert format_number(1500.0, ".2g") == "1.5\u00a0×\u00a010<sup>3</sup>"
+    assert format_number(0.5, ".1%") == "50.0%"
