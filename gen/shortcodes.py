@@ -98,7 +98,8 @@ def format_number(value, spec: str | None) -> str:
         raise ValueError(f"format '{spec}' does not apply to {value!r}: {e}") from None
     m = EXPONENT.match(text)
     if m:
-        mantissa, exponent = (part.replace("-", MINUS) for part in (m[1], str(int(m[2]))))
+        mantissa = m[1].replace("-", MINUS)
+        exponent = str(int(m[2])).replace("-", MINUS)
         text = f"{mantissa}{NBSP}×{NBSP}10<sup>{exponent}</sup>"
     return text
 

@@ -284,6 +284,7 @@ def check_unique(articles: list[Source], posts: list[Source]) -> list[Problem]:
 # --------------------------------------------------------------------------
 
 _TAG = r"<\s*(script|iframe|object|embed|frame|frameset|applet)\b"
+_OPERATORS = r"\\(?:max|min|sup|inf|lim|arg|det|dim|exp|log|ln|sin|cos|tan|Pr|gcd|deg|ker)"
 RULES = [
     ("raw-html", re.compile(_TAG, re.I),
      "raw <{0}> is not allowed in an article or post: pages carry no scripts or "
@@ -305,14 +306,12 @@ RULES = [
         r"((?:https?:)?//[^\"'\s>]+)", re.I),
      "image hot-linked from another host ({0}): save it under docs/assets/ (check its "
      "licence) and link it relatively, or draw it as a figure"),
-]
-_OPERATORS = r"\\(?:max|min|sup|inf|lim|arg|det|dim|exp|log|ln|sin|cos|tan|Pr|gcd|deg|ker)"
-RULES.append(
     ("operator-script", re.compile(
         r"[_^]\s*(\{\s*" + _OPERATORS + r"\s*\}|" + _OPERATORS + r"(?![A-Za-z]))"),
      "'{0}' makes an operator name the whole sub- or superscript: KaTeX turns that into "
      "invalid MathML (an operator inside <msub>), and MathML is what screen readers read. "
-     "For a label write it as text, e.g. \\lambda_{{\\text{{max}}}}"))
+     "For a label write it as text, e.g. \\lambda_{{\\text{{max}}}}"),
+]
 REF_DEF = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?\s*((?:https?:)?//\S+?)>?(?:\s|$)", re.I)
 REF_IMAGE = re.compile(r"!\[([^\]]*)\](?:\[([^\]]*)\])?(?!\()")
 
