@@ -23,6 +23,9 @@ REPORTS = ROOT / "reports"
 SCREENSHOTS = REPORTS / "screenshots"
 SCHEMES = ("light", "dark")
 VIEWPORT = {"width": 1280, "height": 900}
+# The phone of Lighthouse's mobile preset (its screen emulation: a Moto G Power).
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75,
+         "is_mobile": True, "has_touch": True}
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
@@ -231,9 +234,9 @@ def open_page(context, origin: str, path: str, wait: str = "load"):
     return tab.page, tab.open(path, wait)
 
 
-def new_context(browser, scheme: str = "light", viewport=VIEWPORT):
+def new_context(browser, scheme: str = "light", viewport=VIEWPORT, **options):
     return browser.new_context(viewport=viewport, color_scheme=scheme,
-                               reduced_motion="reduce", service_workers="block")
+                               reduced_motion="reduce", service_workers="block", **options)
 
 
 def launch(playwright):
