@@ -13,7 +13,7 @@ import pytest
 
 from gen.discover import discover
 
-from .support import PHONE, ROOT, SCHEMES, article_pages, new_context, open_page, scroll_through, wait_for_math
+from .support import ROOT, SCHEMES, article_pages, scroll_through
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
@@ -111,54 +111,6 @@ def test_the_lightbox_opens_the_drawing_of_the_scheme(visit, figure_page, scheme
     page.keyboard.press("Escape")
     page.locator(".glightbox-container").wait_for(state="detached")
     assert not seen.errors, seen.errors
-
-
-# The element of the page's Largest Contentful Paint, once the first screen's
-# images have loaded and its formulas are typeset.
-LARGEST_PAINT = """() => new Promise(resolve => {
-    setTimeout(() => resolve(null), 5000);
-    new PerformanceObserver(list => {
-        const element = list.getEntries().at(-1).element;
-        const figure = element && element.closest('figure.nl-figure');
-        resolve(element && {tag: element.tagName, loading: element.getAttribute('loading'),
-                            figure: figure && figure.id});
-    }).observe({type: 'largest-contentful-paint', buffered: true});
-})"""
-FIRST_SCREEN_LOADED = """() => [...document.images].every(i => i.complete || !i.checkVisibility()
-    || i.getBoundingClientRect().top > window.innerHeight)"""
-
-
-def test_no_figure_is_the_largest_paint_on_a_phone(chromium_browser, origin, site):
-    """A phone's first screen is complete when its text is: figures load lazily.
-
-    When a figure is the largest element on the first screen of Lighthouse's
-    phone, the page's Largest Contentful Paint waits for a lazily loaded drawing,
-    which is requested only after layout and painted only after Material's
-    scripts ran (Lighthouse's lcp-lazy-loaded). Why neural networks are hard to
-    train had its first figure there: LCP 2.7 s, performance 92 (median of 6);
-    with its four reasons listed before it, 1.5 s and 96.
-    """
-    context = new_context(chromium_browser, "light", **PHONE)
-    found = {}
-    for path in article_pages(site):
-        page, _ = open_page(context, origin, path)
-        page.wait_for_function(FIRST_SCREEN_LOADED, timeout=20_000)
-        wait_for_math(page)
-        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-        page.wait_for_timeout(500)
-        largest = page.evaluate(LARGEST_PAINT)
-        assert largest, f"/{path}: Chromium reported no Largest Contentful Paint"
-        if largest["figure"] or largest["tag"] == "IMG":
-            source = f"docs/{path.rstrip('/')}.md"
-            found[source] = (
-                f"figure '{(largest['figure'] or '').removeprefix('figure-')}' "
-                f"({largest['tag'].lower()}, loading={largest['loading']}) is the largest "
-                "element on a phone's first screen (412 x 823 px), so the page's largest "
-                "paint waits for it. Put more of the opening (what the article shows, "
-                "in a paragraph or a list) before the first figure.")
-        page.close()
-    context.close()
-    assert not found, "\n".join(f"{file}: {why}" for file, why in found.items())
 
 
 class _Figures(HTMLParser):

@@ -1,0 +1,107 @@
+"""What a page costs to load on Lighthouse's phone, checked in Chromium.
+
+Speed itself is measured by the Lighthouse report (python -m tests.browser.report),
+not here: timings vary from run to run. These tests check the causes found
+there, which do not vary: what the largest paint waits for, and work the
+browser is made to do twice.
+"""
+from __future__ import annotations
+
+import pytest
+
+from .support import PHONE, article_pages, new_context, open_page
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+
+# The element of the page's Largest Contentful Paint, read once the first
+# screen's images have loaded and its formulas are typeset. Nothing scrolls
+# before: what came into view later would become a candidate too.
+LARGEST_PAINT = """() => new Promise(resolve => {
+    setTimeout(() => resolve(null), 5000);
+    new PerformanceObserver(list => {
+        const element = list.getEntries().at(-1).element;
+        const figure = element && element.closest('figure.nl-figure');
+        resolve(element && {tag: element.tagName, loading: element.getAttribute('loading'),
+                            figure: figure && figure.id});
+    }).observe({type: 'largest-contentful-paint', buffered: true});
+})"""
+FIRST_SCREEN_LOADED = """() => {
+    const below = el => el.getBoundingClientRect().top > window.innerHeight;
+    return [...document.images].every(i => i.complete || !i.checkVisibility() || below(i))
+        && [...document.querySelectorAll('.arithmatex')].every(
+            el => el.querySelector('.katex, .katex-error') || below(el));
+}"""
+
+
+def test_no_figure_is_the_largest_paint_on_a_phone(chromium_browser, origin, site):
+    """A phone's first screen is complete when its text is: figures load lazily.
+
+    When a figure is the largest element on the first screen of Lighthouse's
+    phone, the page's Largest Contentful Paint waits for a lazily loaded drawing,
+    which is requested only after layout and painted only after Material's
+    scripts ran (Lighthouse's lcp-lazy-loaded). Why neural networks are hard to
+    train had its first figure there: LCP 2.7 s, performance 92 (median of 6);
+    with its four reasons listed before it, 1.5 s and 96.
+    """
+    context = new_context(chromium_browser, "light", **PHONE)
+    found = {}
+    for path in article_pages(site):
+        page, _ = open_page(context, origin, path)
+        page.wait_for_function(FIRST_SCREEN_LOADED, timeout=30_000)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        page.wait_for_timeout(500)
+        largest = page.evaluate(LARGEST_PAINT)
+        assert largest, f"/{path}: Chromium reported no Largest Contentful Paint"
+        if largest["figure"] or largest["tag"] == "IMG":
+            source = f"docs/{path.rstrip('/')}.md"
+            found[source] = (
+                f"figure '{(largest['figure'] or '').removeprefix('figure-')}' "
+                f"({largest['tag'].lower()}, loading={largest['loading']}) is the largest "
+                "element on a phone's first screen (412 x 823 px), so the page's largest "
+                "paint waits for it. Put more of the opening (what the article shows, "
+                "in a paragraph or a list) before the first figure.")
+        page.close()
+    context.close()
+    assert not found, "\n".join(f"{file}: {why}" for file, why in found.items())
+
+
+# Every change to the set of classes on <html> once <body> exists, with the
+# stylesheet rules for the classes involved: such a change restyles the document.
+HTML_CLASS_CHANGES = """
+window.__classChanges = [];
+new MutationObserver(records => {
+    for (const record of records) {
+        if (record.target !== document.documentElement) continue;
+        const before = new Set((record.oldValue || '').split(/\\s+/).filter(Boolean));
+        const after = new Set(record.target.classList);
+        const changed = [...before].filter(c => !after.has(c)).map(c => '-' + c)
+            .concat([...after].filter(c => !before.has(c)).map(c => '+' + c));
+        if (changed.length && document.body) window.__classChanges.push(changed.join(' '));
+    }
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['class'],
+                      attributeOldValue: true});     // <html> may not exist yet
+"""
+
+
+def test_material_finds_its_classes_on_html_already_set(chromium_browser, origin, site):
+    """Material's bundle swaps "no-js" for "js" and adds "js-focus-visible" on <html>
+    as it starts; done then, that restyles the whole document inside the page's
+    longest task. docs/overrides/main.html sets them in <head>, before the first
+    style pass, so the bundle finds nothing to change."""
+    context = new_context(chromium_browser, "light", **PHONE)
+    context.add_init_script(HTML_CLASS_CHANGES)
+    changes = {}
+    for path in ["", article_pages(site)[0]]:
+        page, _ = open_page(context, origin, path)
+        page.wait_for_function("window.component$ !== undefined")    # the bundle ran
+        page.wait_for_timeout(300)
+        if found := page.evaluate("window.__classChanges"):
+            changes[f"/{path}"] = found
+        classes = page.evaluate("[...document.documentElement.classList]")
+        assert "js" in classes and "no-js" not in classes, classes
+        page.close()
+    context.close()
+    assert not changes, (
+        "<html> classes changed after the first style pass (set them in the <head> "
+        f"script of docs/overrides/main.html): {changes}")
