@@ -2,8 +2,8 @@
 
 Speed itself is measured by the Lighthouse report (python -m tests.browser.report),
 not here: timings vary from run to run. These tests check the causes found
-there, which do not vary: what the largest paint waits for, and work the
-browser is made to do twice.
+there, which do not vary: what the largest paint waits for, work the browser
+is made to do twice, and content that moves once painted.
 """
 from __future__ import annotations
 
