@@ -81,8 +81,12 @@ def run_lighthouse(url: str, path: Path) -> dict:
     return lhr
 
 
+def score(lhr: dict, category: str) -> int:
+    return round(100 * (lhr["categories"][category]["score"] or 0))
+
+
 def performance(lhr: dict) -> int:
-    return round(100 * (lhr["categories"]["performance"]["score"] or 0))
+    return score(lhr, "performance")
 
 
 def median_run(results: list[dict]) -> dict:
@@ -106,7 +110,7 @@ def lighthouse(url: str, name: str, runs: int) -> dict:
     counted = counted or every
     lhr = median_run(counted)
     return {
-        "scores": {c: round(100 * (lhr["categories"][c]["score"] or 0)) for c in CATEGORIES},
+        "scores": {c: score(lhr, c) for c in CATEGORIES},
         "metrics": {m: lhr["audits"][m]["displayValue"].replace("\xa0", " ") for m in METRICS},
         "benchmark": round(lhr["environment"]["benchmarkIndex"]),
         "failing": sorted({ref["id"] for c in CATEGORIES[1:]

@@ -14,6 +14,14 @@ from .support import PHONE, article_pages, new_context, open_page, roundup_pages
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 
+@pytest.fixture
+def phone(chromium_browser):
+    """A fresh browser context with the screen of Lighthouse's phone."""
+    context = new_context(chromium_browser, "light", **PHONE)
+    yield context
+    context.close()
+
+
 # The element of the page's Largest Contentful Paint, read once the first
 # screen's images have loaded and its formulas are typeset. Nothing scrolls
 # before: what came into view later would become a candidate too.
@@ -34,7 +42,7 @@ FIRST_SCREEN_LOADED = """() => {
 }"""
 
 
-def test_no_figure_is_the_largest_paint_on_a_phone(chromium_browser, origin, site):
+def test_no_figure_is_the_largest_paint_on_a_phone(phone, origin, site):
     """A phone's first screen is complete when its text is: figures load lazily.
 
     When a figure is the largest element on the first screen of Lighthouse's
@@ -44,10 +52,9 @@ def test_no_figure_is_the_largest_paint_on_a_phone(chromium_browser, origin, sit
     train had its first figure there: LCP 2.7 s, performance 92 (median of 6);
     with its four reasons listed before it, 1.5 s and 96.
     """
-    context = new_context(chromium_browser, "light", **PHONE)
     found = {}
     for path in article_pages(site):
-        page, _ = open_page(context, origin, path)
+        page, _ = open_page(phone, origin, path)
         page.wait_for_function(FIRST_SCREEN_LOADED, timeout=30_000)
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
         page.wait_for_timeout(500)
@@ -62,7 +69,6 @@ def test_no_figure_is_the_largest_paint_on_a_phone(chromium_browser, origin, sit
                 "paint waits for it. Put more of the opening (what the article shows, "
                 "in a paragraph or a list) before the first figure.")
         page.close()
-    context.close()
     assert not found, "\n".join(f"{file}: {why}" for file, why in found.items())
 
 
@@ -84,16 +90,15 @@ new MutationObserver(records => {
 """
 
 
-def test_material_finds_its_classes_on_html_already_set(chromium_browser, origin, site):
+def test_material_finds_its_classes_on_html_already_set(phone, origin, site):
     """Material's bundle swaps "no-js" for "js" and adds "js-focus-visible" on <html>
     as it starts; done then, that restyles the whole document inside the page's
     longest task. docs/overrides/main.html sets them in <head>, before the first
     style pass, so the bundle finds nothing to change."""
-    context = new_context(chromium_browser, "light", **PHONE)
-    context.add_init_script(HTML_CLASS_CHANGES)
+    phone.add_init_script(HTML_CLASS_CHANGES)
     changes = {}
     for path in ["", article_pages(site)[0]]:
-        page, _ = open_page(context, origin, path)
+        page, _ = open_page(phone, origin, path)
         page.wait_for_function("window.component$ !== undefined")    # the bundle ran
         page.wait_for_timeout(300)
         if found := page.evaluate("window.__classChanges"):
@@ -101,7 +106,6 @@ def test_material_finds_its_classes_on_html_already_set(chromium_browser, origin
         classes = page.evaluate("[...document.documentElement.classList]")
         assert "js" in classes and "no-js" not in classes, classes
         page.close()
-    context.close()
     assert not changes, (
         "<html> classes changed after the first style pass (set them in the <head> "
         f"script of docs/overrides/main.html): {changes}")
@@ -120,7 +124,7 @@ POST_ORDER = """() => {
 }"""
 
 
-def test_a_post_on_a_phone_is_in_document_order(chromium_browser, origin, site):
+def test_a_post_on_a_phone_is_in_document_order(phone, origin, site):
     """A roundup shows its article, then the sidebar (author, date, categories).
 
     Material puts the sidebar first in the document and shows it below the
@@ -132,12 +136,10 @@ def test_a_post_on_a_phone_is_in_document_order(chromium_browser, origin, site):
     """
     pages = roundup_pages(site)
     assert pages, "no roundup found"
-    context = new_context(chromium_browser, "light", **PHONE)
     wrong = {}
     for path in pages:
-        page, _ = open_page(context, origin, path)
+        page, _ = open_page(phone, origin, path)
         if problem := page.evaluate(POST_ORDER):
             wrong[f"/{path}"] = problem
         page.close()
-    context.close()
     assert not wrong, wrong
