@@ -235,8 +235,15 @@ def open_page(context, origin: str, path: str, wait: str = "load"):
 
 
 def new_context(browser, scheme: str = "light", viewport=VIEWPORT, **options):
-    return browser.new_context(viewport=viewport, color_scheme=scheme,
-                               reduced_motion="reduce", service_workers="block", **options)
+    defaults = {"reduced_motion": "reduce", "service_workers": "block"}
+    return browser.new_context(viewport=viewport, color_scheme=scheme, **{**defaults, **options})
+
+
+def toggle_palette(page):
+    """Click Material's palette toggle and wait for the other colour scheme."""
+    before = page.evaluate("document.body.dataset.mdColorScheme")
+    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    page.wait_for_function(f"document.body.dataset.mdColorScheme !== '{before}'")
 
 
 def launch(playwright):

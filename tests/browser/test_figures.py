@@ -13,7 +13,7 @@ import pytest
 
 from gen.discover import discover
 
-from .support import ROOT, SCHEMES, article_pages, scroll_through
+from .support import ROOT, SCHEMES, article_pages, scroll_through, toggle_palette
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
@@ -47,12 +47,6 @@ FILTERS = """() => {
     }
     return found;
 }"""
-
-
-def toggle_palette(page):
-    before = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:not([hidden])").click()
-    page.wait_for_function(f"document.body.dataset.mdColorScheme !== '{before}'")
 
 
 def test_the_palette_toggle_swaps_the_drawings(visit, figure_page):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import PHONE, article_pages, new_context, open_page, roundup_pages
+from .support import PHONE, article_pages, new_context, open_page, roundup_pages, toggle_palette
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -143,3 +143,60 @@ def test_a_post_on_a_phone_is_in_document_order(phone, origin, site):
             wrong[f"/{path}"] = problem
         page.close()
     assert not wrong, wrong
+
+
+# Every style rule, in every stylesheet of the page, that selects on the attribute.
+RULES_ON_SWITCHING = """() => {
+    const found = [];
+    const visit = rules => {
+        for (const rule of rules) {
+            if ((rule.selectorText || '').includes('data-md-color-switching'))
+                found.push(rule.selectorText);
+            if (rule.cssRules) visit(rule.cssRules);
+        }
+    };
+    for (const sheet of document.styleSheets) visit(sheet.cssRules);
+    return found;
+}"""
+# The CSS transitions running two frames after a click, and the transition of a
+# navigation link (Material: `color 125ms`) once the page has settled.
+TRANSITIONS = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
+    () => resolve(document.getAnimations().filter(a => a instanceof CSSTransition)
+        .map(a => `${a.transitionProperty} of ${a.effect.target.className || a.effect.target.tagName}`)))))"""
+LINK_TRANSITION = "getComputedStyle(document.querySelector('.md-nav__link')).transitionDuration"
+
+
+def test_the_page_loads_without_restyling_for_a_scheme_switch(phone, origin, site):
+    """Material's bundle sets `data-md-color-switching` on <body> as it starts and
+    clears it a task later. Material's palette stylesheet selects every element
+    under that attribute (to stop transitions while the scheme switches), so each
+    change restyled the whole page on every load. docs/overrides/hooks/palette_switch.py
+    takes the rule out; docs/javascripts/palette.js applies it only around a switch."""
+    found = {}
+    for path in ["", article_pages(site)[0]]:
+        page, _ = open_page(phone, origin, path)
+        if rules := page.evaluate(RULES_ON_SWITCHING):
+            found[f"/{path}"] = rules
+        page.close()
+    assert not found, f"rules that restyle the page when Material starts: {found}"
+
+
+def test_switching_the_scheme_changes_every_colour_at_once(chromium_browser, origin, site):
+    """The reader's switch of colour scheme starts no transition, and the page's
+    own transitions (a link fading on hover) are back once the switch is drawn."""
+    context = new_context(chromium_browser, "light", reduced_motion="no-preference")
+    try:
+        page, seen = open_page(context, origin, article_pages(site)[0])
+        settled = page.evaluate(LINK_TRANSITION)
+        assert settled != "0s", f"a navigation link has no transition to check: {settled}"
+        for scheme in ("dark", "light"):
+            toggle_palette(page)
+            running = page.evaluate(TRANSITIONS)
+            assert not running, (
+                f"switching to {scheme} started transitions (docs/javascripts/palette.js "
+                f"sets html.nl-switching around the switch): {running[:8]}")
+            page.wait_for_function("!document.documentElement.classList.contains('nl-switching')")
+            assert page.evaluate(LINK_TRANSITION) == settled
+        assert not seen.errors, seen.errors
+    finally:
+        context.close()
