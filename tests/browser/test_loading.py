@@ -200,3 +200,48 @@ def test_switching_the_scheme_changes_every_colour_at_once(chromium_browser, ori
         assert not seen.errors, seen.errors
     finally:
         context.close()
+
+
+# Changes of the body's colour scheme to a different value once the document is
+# parsed, that is by a deferred script such as Material's bundle, not by one
+# that runs before the content is parsed and painted.
+SCHEME_CHANGES = """
+window.__schemeChanges = [];
+new MutationObserver(records => {
+    const parsed = document.readyState !== 'loading';
+    for (const record of records) {
+        const now = record.target.getAttribute(record.attributeName);
+        if (record.target === document.body && parsed && record.oldValue !== now)
+            window.__schemeChanges.push(`${record.oldValue} -> ${now}`);
+    }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ['data-md-color-scheme']});
+"""
+MATCHING_SCHEME = """() => [...document.querySelectorAll('[data-md-component=palette] input')]
+    .find(input => matchMedia(input.dataset.mdColorMedia).matches).dataset.mdColorScheme"""
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_a_first_visit_is_painted_in_the_systems_scheme(chromium_browser, origin, site, system):
+    """A first-time reader whose system is dark gets the dark palette before the
+    first paint, not once Material's bundle has run: with the bundle blocked the
+    page is already in the palette whose media query matches, and with it, the
+    bundle leaves the scheme as it is (docs/overrides/main.html, block header)."""
+    path = article_pages(site)[0]
+    for blocked in (True, False):
+        context = new_context(chromium_browser, system)
+        context.add_init_script(SCHEME_CHANGES)
+        if blocked:
+            context.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+        page, _ = open_page(context, origin, path)
+        if not blocked:
+            page.wait_for_function("window.component$ !== undefined")    # the bundle ran
+            page.wait_for_timeout(300)
+        shown = page.evaluate("document.body.dataset.mdColorScheme")
+        expected = page.evaluate(MATCHING_SCHEME)
+        changes = page.evaluate("window.__schemeChanges")
+        context.close()
+        assert shown == expected, (
+            f"/{path}, {system} system, bundle {'blocked' if blocked else 'run'}: "
+            f"the page is in scheme {shown!r}, the matching palette is {expected!r}")
+        assert not changes, f"/{path}, {system} system: the scheme changed after parsing: {changes}"
