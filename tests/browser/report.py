@@ -41,9 +41,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .support import (LIGHTHOUSE, MAX_PAGE_BYTES, REPORTS, ROOT, article_pages, chromium_path,
-                      launch, new_context, open_page, roundup_pages, scroll_through, serve,
-                      wait_for_math)
+from .support import (LIGHTHOUSE, MAX_PAGE_BYTES, REPORTS, ROOT, Tab, article_pages,
+                      chromium_path, launch, new_context, roundup_pages, serve)
 
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
@@ -132,12 +131,10 @@ def weights(origin: str, paths: list[str]) -> dict[str, tuple[int, int]]:
     found = {}
     with sync_playwright() as p:
         browser = launch(p)
-        context = new_context(browser)
+        tab = Tab(new_context(browser), origin)
         for path in paths:
-            page, visit = open_page(context, origin, path)
-            scroll_through(page)
-            wait_for_math(page)
-            page.wait_for_timeout(300)
+            visit = tab.read(path)
+            tab.page.wait_for_timeout(300)
             decoded = 0
             for request in visit.finished:
                 response = request.response()
@@ -147,7 +144,6 @@ def weights(origin: str, paths: list[str]) -> dict[str, tuple[int, int]]:
                     except Exception:           # a body Chromium no longer holds
                         decoded += request.sizes()["responseBodySize"]
             found[path] = (visit.transferred(), decoded)
-            page.close()
         browser.close()
     return found
 

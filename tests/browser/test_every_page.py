@@ -1,25 +1,27 @@
 """Every page of the built site, in the light and the dark scheme, with the network cut.
 
 One tour opens each page once per scheme (only the site's own origin is
-reachable), waits for math, scrolls to the bottom so lazy figures load, runs
+reachable), scrolls to the bottom so lazy figures load, waits for math, runs
 axe-core and saves a full-page screenshot under reports/screenshots/<scheme>/.
 The tests below each read one aspect of that tour.
 """
 from __future__ import annotations
 
 import re
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from .support import (AXE_SCHEME_RULES, MAX_PAGE_BYTES, SCHEMES, Tab, describe, launch,
-                      new_context, run_axe, screenshot_path, scroll_through, wait_for_math)
+from .support import (AXE_SCHEME_RULES, MAX_PAGE_BYTES, SCHEMES, RendererStallWarning, Tab,
+                      describe, launch, new_context, run_axe, screenshot_path)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 
-def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
-    """Visit every page in one scheme, in a browser of its own (one thread per scheme)."""
+def _tour(scheme: str, origin: str, pages: list[str]) -> tuple[dict, list[str]]:
+    """Visit every page in one scheme, in a browser of its own (one thread per scheme):
+    (what each page showed, the loads opened again because the browser stopped drawing)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -29,9 +31,7 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
         tab = Tab(new_context(browser, scheme), origin)
         page = tab.page
         for path in pages:
-            visit = tab.open(path)
-            scroll_through(page)
-            wait_for_math(page)
+            visit = tab.read(path)
             state = page.evaluate("""() => ({
                 scheme: document.body.dataset.mdColorScheme,
                 h1: (document.querySelector('.md-content h1') || {}).textContent || '',
@@ -53,9 +53,7 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
                 # Seen about once in five tours on a busy 2-core machine: the full-page
                 # capture never gets its frame. Load the page again and take it once more;
                 # a second timeout is left to test_a_screenshot_of_every_page to report.
-                again = tab.open(path)
-                scroll_through(page)
-                wait_for_math(page)
+                again = tab.read(path)
                 foreign, errors = foreign + again.foreign, errors + again.errors
                 try:
                     page.screenshot(path=shot, full_page=True, timeout=120_000)
@@ -64,7 +62,7 @@ def _tour(scheme: str, origin: str, pages: list[str]) -> dict:
             state["axe"] = run_axe(page, None if scheme == SCHEMES[0] else AXE_SCHEME_RULES)
             results[path, scheme] = dict(state, foreign=foreign, errors=errors)
         browser.close()
-    return results
+    return results, tab.stalls
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +70,10 @@ def tour(chromium_browser, origin, pages, axe_script):
     """{(path, scheme): what the page showed}; both schemes run side by side."""
     results = {}
     with ThreadPoolExecutor(len(SCHEMES)) as pool:
-        for part in pool.map(lambda scheme: _tour(scheme, origin, pages), SCHEMES):
+        for part, stalls in pool.map(lambda scheme: _tour(scheme, origin, pages), SCHEMES):
             results.update(part)
+            for stall in stalls:     # opened again (Tab.read); said, not hidden
+                warnings.warn(stall + "; the page was opened again", RendererStallWarning)
     return results
 
 
