@@ -13,19 +13,23 @@ from .support import RendererStalled, Tab, new_context, wait_for_math
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
-NO_FRAMES = """
-    window.requestAnimationFrame = () => 0;
-    window.IntersectionObserver = class { observe() {} unobserve() {} disconnect() {}
-                                          takeRecords() { return []; } };
-"""
+NO_OBSERVER = """window.IntersectionObserver = class { observe() {} unobserve() {} disconnect() {}
+                                                  takeRecords() { return []; } };"""
+NO_FRAMES = "window.requestAnimationFrame = () => 0;" + NO_OBSERVER
 FIRST_LOAD_ONLY = ("if (!sessionStorage.getItem('nl-stalled')) {"
                    " sessionStorage.setItem('nl-stalled', '1');" + NO_FRAMES + "}")
 
 
 @pytest.fixture
 def tab(chromium_browser, origin):
+    """tab(script) -> a Tab whose pages run `script` before their own."""
     context = new_context(chromium_browser)
-    yield lambda script: (context.add_init_script(script), Tab(context, origin))[1]
+
+    def open_tab(script: str) -> Tab:
+        context.add_init_script(script)
+        return Tab(context, origin)
+
+    yield open_tab
     context.close()
 
 
@@ -47,8 +51,7 @@ def test_a_page_that_stalls_every_time_fails(tab, math_page):
 
 def test_formulas_left_untypeset_while_frames_run_are_a_failure_not_a_stall(tab, math_page):
     """Only IntersectionObserver is broken: frames run, so it is the page's fault."""
-    reader = tab("window.IntersectionObserver = class { observe() {} unobserve() {}"
-                 " disconnect() {} takeRecords() { return []; } };")
+    reader = tab(NO_OBSERVER)
     reader.open(math_page)
     with pytest.raises(AssertionError, match="not typeset within 3 s"):
         wait_for_math(reader.page, timeout=3_000)
