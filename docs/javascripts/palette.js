@@ -1,16 +1,52 @@
-/* While the reader switches colour scheme, nothing fades: the whole page takes
- * its new colours at once, as Material means it to. Material does this with a
- * [data-md-color-switching] rule that also restyled every element twice on each
- * page load; docs/overrides/hooks/palette_switch.py removes it, and this sets
- * the class of the same rule in extra.css (.nl-switching) only around a switch.
- * The listener captures the palette's change event before Material's own handler
- * restyles the page; the class goes once a frame has been drawn in the new
- * colours. */
-document.addEventListener("change", function (event) {
-  if (!event.target.closest("[data-md-component=palette]")) return;
-  var root = document.documentElement;
-  root.classList.add("nl-switching");
-  requestAnimationFrame(function () {
-    requestAnimationFrame(function () { root.classList.remove("nl-switching"); });
+/* The colour palette's switch, run by the site instead of Material's bundle
+ * (docs/overrides/partials/palette.html says why). The page's palette is set
+ * before the first paint by partials/javascripts/nl-palette.html, which defines
+ * __nl_palette; this handles the reader's switch, as Material's bundle did:
+ *
+ * - the palette toggle (a label) checks the other radio button; its change
+ *   applies that palette and remembers it for later visits (Material's
+ *   "__palette" entry in local storage, {index, color});
+ * - Enter on the focused option switches to the next palette;
+ * - nothing fades while the page takes its new colours: Material's stylesheet
+ *   stops all transitions under body[data-md-color-switching], set here until
+ *   a frame has been drawn in the new colours;
+ * - <meta name="theme-color"> (the colour of a phone browser's address bar)
+ *   follows the header's background, from the first frame on.
+ *
+ * The header is not replaced by Material's instant navigation, so these
+ * listeners stay attached from page to page. */
+(function () {
+  var form = document.querySelector("form.nl-palette");
+  if (!form) return;
+  var inputs = Array.from(form.querySelectorAll("input"));
+  var theme = document.createElement("meta");
+  theme.name = "theme-color";
+  document.head.appendChild(theme);
+
+  function followHeader() {
+    theme.content = getComputedStyle(document.querySelector(".md-header")).backgroundColor;
+  }
+  requestAnimationFrame(followHeader);
+
+  form.addEventListener("change", function (event) {
+    var index = inputs.indexOf(event.target), body = document.body;
+    body.setAttribute("data-md-color-switching", "");
+    __nl_palette(index);
+    var color = {};
+    for (var key of ["media", "scheme", "primary", "accent"])
+      color[key] = inputs[index].getAttribute("data-md-color-" + key);
+    __md_set("__palette", { index: index, color: color });
+    followHeader();
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () { body.removeAttribute("data-md-color-switching"); });
+    });
   });
-}, true);
+
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter") return;
+    event.preventDefault();
+    var next = inputs[(inputs.findIndex(function (input) { return input.checked; }) + 1) % inputs.length];
+    next.click();
+    next.focus();
+  });
+})();

@@ -264,9 +264,9 @@ def new_context(browser, scheme: str = "light", viewport=VIEWPORT, **options):
 
 
 def toggle_palette(page):
-    """Click Material's palette toggle and wait for the other colour scheme."""
+    """Click the palette toggle and wait for the other colour scheme."""
     before = page.evaluate("document.body.dataset.mdColorScheme")
-    page.locator("form[data-md-component=palette] label:not([hidden])").click()
+    page.locator("form.nl-palette label:not([hidden])").click()
     page.wait_for_function(f"document.body.dataset.mdColorScheme !== '{before}'")
 
 

@@ -145,40 +145,12 @@ def test_a_post_on_a_phone_is_in_document_order(phone, origin, site):
     assert not wrong, wrong
 
 
-# Every style rule, in every stylesheet of the page, that selects on the attribute.
-RULES_ON_SWITCHING = """() => {
-    const found = [];
-    const visit = rules => {
-        for (const rule of rules) {
-            if ((rule.selectorText || '').includes('data-md-color-switching'))
-                found.push(rule.selectorText);
-            if (rule.cssRules) visit(rule.cssRules);
-        }
-    };
-    for (const sheet of document.styleSheets) visit(sheet.cssRules);
-    return found;
-}"""
 # The CSS transitions running two frames after a click, and the transition of a
 # navigation link (Material: `color 125ms`) once the page has settled.
 TRANSITIONS = """() => new Promise(resolve => requestAnimationFrame(() => requestAnimationFrame(
     () => resolve(document.getAnimations().filter(a => a instanceof CSSTransition)
         .map(a => `${a.transitionProperty} of ${a.effect.target.className || a.effect.target.tagName}`)))))"""
 LINK_TRANSITION = "getComputedStyle(document.querySelector('.md-nav__link')).transitionDuration"
-
-
-def test_the_page_loads_without_restyling_for_a_scheme_switch(phone, origin, site):
-    """Material's bundle sets `data-md-color-switching` on <body> as it starts and
-    clears it a task later. Material's palette stylesheet selects every element
-    under that attribute (to stop transitions while the scheme switches), so each
-    change restyled the whole page on every load. docs/overrides/hooks/palette_switch.py
-    takes the rule out; docs/javascripts/palette.js applies it only around a switch."""
-    found = {}
-    for path in ["", article_pages(site)[0]]:
-        page, _ = open_page(phone, origin, path)
-        if rules := page.evaluate(RULES_ON_SWITCHING):
-            found[f"/{path}"] = rules
-        page.close()
-    assert not found, f"rules that restyle the page when Material starts: {found}"
 
 
 def test_switching_the_scheme_changes_every_colour_at_once(chromium_browser, origin, site):
@@ -194,8 +166,8 @@ def test_switching_the_scheme_changes_every_colour_at_once(chromium_browser, ori
             running = page.evaluate(TRANSITIONS)
             assert not running, (
                 f"switching to {scheme} started transitions (docs/javascripts/palette.js "
-                f"sets html.nl-switching around the switch): {running[:8]}")
-            page.wait_for_function("!document.documentElement.classList.contains('nl-switching')")
+                f"sets body[data-md-color-switching] around the switch): {running[:8]}")
+            page.wait_for_function("!document.body.hasAttribute('data-md-color-switching')")
             assert page.evaluate(LINK_TRANSITION) == settled
         assert not seen.errors, seen.errors
     finally:
@@ -217,7 +189,7 @@ new MutationObserver(records => {
 }).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
                       attributeFilter: ['data-md-color-scheme']});
 """
-MATCHING_SCHEME = """() => [...document.querySelectorAll('[data-md-component=palette] input')]
+MATCHING_SCHEME = """() => [...document.querySelectorAll('form.nl-palette input')]
     .find(input => matchMedia(input.dataset.mdColorMedia).matches).dataset.mdColorScheme"""
 
 
@@ -226,7 +198,7 @@ def test_a_first_visit_is_painted_in_the_systems_scheme(chromium_browser, origin
     """A first-time reader whose system is dark gets the dark palette before the
     first paint, not once Material's bundle has run: with the bundle blocked the
     page is already in the palette whose media query matches, and with it, the
-    bundle leaves the scheme as it is (docs/overrides/main.html, block header)."""
+    bundle leaves the scheme as it is (docs/overrides/partials/javascripts/nl-palette.html)."""
     path = article_pages(site)[0]
     for blocked in (True, False):
         context = new_context(chromium_browser, system)
