@@ -7,6 +7,10 @@ is made to do twice, and content that moves once painted.
 """
 from __future__ import annotations
 
+import json
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from .support import PHONE, article_pages, new_context, open_page, roundup_pages, toggle_palette
@@ -143,6 +147,64 @@ def test_a_post_on_a_phone_is_in_document_order(phone, origin, site):
             wrong[f"/{path}"] = problem
         page.close()
     assert not wrong, wrong
+
+
+def startup_work(browser, origin: str, path: str) -> tuple[list[tuple[str, int]], int]:
+    """Style recalculations and layouts run inside the task in which Material's
+    bundle starts, each with the number of elements (style) or layout objects
+    (layout) it went through, read from a Chromium trace of a load on the phone;
+    and the number of elements of the page."""
+    context = new_context(browser, "light", **PHONE)
+    try:
+        page = context.new_page()
+        with tempfile.TemporaryDirectory() as tmp:
+            trace = Path(tmp) / "trace.json"
+            browser.start_tracing(page=page, path=str(trace), categories=["devtools.timeline"])
+            try:
+                page.goto(origin + path, wait_until="load")
+            finally:
+                browser.stop_tracing()
+            events = json.loads(trace.read_text())["traceEvents"]
+        elements = page.evaluate("document.getElementsByTagName('*').length")
+    finally:
+        context.close()
+    [bundle] = [e for e in events if e["name"] == "EvaluateScript"
+                and "/bundle." in e["args"].get("data", {}).get("url", "")]
+    start, end = bundle["ts"], bundle["ts"] + bundle["dur"]
+    work = []
+    for event in events:
+        if event.get("tid") == bundle["tid"] and start <= event.get("ts", -1) <= end:
+            if event["name"] == "UpdateLayoutTree":
+                work.append(("style", event["args"].get("elementCount", 0)))
+            elif event["name"] == "Layout":
+                work.append(("layout", event["args"].get("beginData", {}).get("dirtyObjects", 0)))
+    return work, elements
+
+
+def test_materials_bundle_lays_the_page_out_at_most_once_as_it_starts(chromium_browser, origin,
+                                                                      site):
+    """Each change that Material's bundle made to the page as it started, read
+    back before the next, restyled or laid out the whole page once more, inside
+    its own long task: it appended `<meta name="color-scheme">` as it mounted
+    the palette (a change of colour scheme restyles everything), set that meta's
+    content, set `data-md-color-switching` on <body>, and wrote every relative
+    URL of the page back as an absolute one (a stylesheet <link> whose href is
+    set loads its stylesheet again). That was two or three full style passes
+    and up to two full layouts per load: half the bundle's task or more.
+
+    The site now runs the palette itself (docs/overrides/partials/palette.html,
+    docs/javascripts/palette.js) and makes URLs absolute before the first style
+    pass (docs/overrides/hooks/absolute_urls.py). What the bundle may still do
+    is the page's first style pass and layout, when no frame was drawn before it.
+    """
+    found = {}
+    for path in ["", article_pages(site)[0], roundup_pages(site)[0]]:
+        work, elements = startup_work(chromium_browser, origin, path)
+        whole = [(kind, n) for kind, n in work if n >= elements / 2]
+        if sum(kind == "style" for kind, _ in whole) > 1 or \
+                sum(kind == "layout" for kind, _ in whole) > 1:
+            found[f"/{path}"] = f"{elements} elements; {whole}"
+    assert not found, f"Material's bundle restyles or lays out the whole page twice: {found}"
 
 
 # The CSS transitions running two frames after a click, and the transition of a
