@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from .support import PHONE, article_pages, new_context, open_page, roundup_pages, toggle_palette
+from .support import (PHONE, article_pages, navigate_instantly, new_context, open_page,
+                      roundup_pages, toggle_palette)
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -279,3 +280,45 @@ def test_a_first_visit_is_painted_in_the_systems_scheme(chromium_browser, origin
             f"/{path}, {system} system, bundle {'blocked' if blocked else 'run'}: "
             f"the page is in scheme {shown!r}, the matching palette is {expected!r}")
         assert not changes, f"/{path}, {system} system: the scheme changed after parsing: {changes}"
+
+
+# What the reader sees of the palette: the scheme, the radio button that is
+# checked, the toggle shown (its `for` names the palette it switches to), and
+# the two metas that follow the scheme.
+PALETTE_STATE = """() => ({
+    scheme: document.body.dataset.mdColorScheme,
+    checked: document.querySelector('form.nl-palette input:checked')?.dataset.mdColorScheme,
+    toggle: [...document.querySelectorAll('form.nl-palette label')].filter(l => !l.hidden)
+        .map(l => document.getElementById(l.htmlFor).dataset.mdColorScheme).join(),
+    colorScheme: document.querySelector('meta[name=color-scheme]').content,
+    themeColor: document.querySelector('meta[name=theme-color]')?.content ==
+        getComputedStyle(document.querySelector('.md-header')).backgroundColor,
+})"""
+
+
+def test_a_chosen_palette_is_kept_from_page_to_page(chromium_browser, origin, site):
+    """The site runs the palette itself (docs/javascripts/palette.js): a switch
+    shows the other toggle and sets both metas, survives instant navigation,
+    and is stored, so that a later page opens in it before Material's bundle runs."""
+    articles = article_pages(site)
+    dark = {"scheme": "slate", "checked": "slate", "toggle": "default",
+            "colorScheme": "dark", "themeColor": True}
+    context = new_context(chromium_browser, "light")
+    try:
+        page, seen = open_page(context, origin, "")
+        page.wait_for_function("window.component$ !== undefined")    # the bundle ran
+        light = page.evaluate(PALETTE_STATE)
+        assert light == {"scheme": "default", "checked": "default", "toggle": "slate",
+                         "colorScheme": "light", "themeColor": True}, light
+        toggle_palette(page)
+        assert page.evaluate(PALETTE_STATE) == dark
+        navigate_instantly(page, articles[0])
+        assert page.evaluate(PALETTE_STATE) == dark, "after instant navigation"
+        assert not seen.errors, seen.errors
+        page.close()
+        context.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+        page, _ = open_page(context, origin, articles[1])
+        state = page.evaluate(PALETTE_STATE)
+        assert {**state, "themeColor": True} == dark, f"a new page, before the bundle: {state}"
+    finally:
+        context.close()
