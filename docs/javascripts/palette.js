@@ -31,11 +31,7 @@
   form.addEventListener("change", function (event) {
     var index = inputs.indexOf(event.target), body = document.body;
     body.setAttribute("data-md-color-switching", "");
-    __nl_palette(index);
-    var color = {};
-    for (var key of ["media", "scheme", "primary", "accent"])
-      color[key] = inputs[index].getAttribute("data-md-color-" + key);
-    __md_set("__palette", { index: index, color: color });
+    __md_set("__palette", { index: index, color: __nl_palette(index) });
     followHeader();
     requestAnimationFrame(function () {
       requestAnimationFrame(function () { body.removeAttribute("data-md-color-switching"); });
