@@ -6,9 +6,11 @@ import pytest
 from tests.browser import report
 
 
-def fake_run(index: float, performance: int) -> dict:
+def fake_run(index: float, performance: int, first_paint: float = 250) -> dict:
+    observed = {"observedFirstPaint": first_paint, "observedDomContentLoaded": 400}
     return {"environment": {"benchmarkIndex": index, "hostUserAgent": "Chrome/156.0 x"},
-            "lighthouseVersion": "12", "audits": {},
+            "lighthouseVersion": "12",
+            "audits": {"metrics": {"details": {"items": [observed]}}},
             "categories": {c: {"score": performance / 100, "auditRefs": []}
                            for c in report.CATEGORIES}}
 
@@ -51,3 +53,16 @@ def test_stale_runs_of_the_page_are_removed(runs, tmp_path):
     runs += [(1700, 99)]
     report.lighthouse("http://x/", "page", 1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other.0.json", "page.0.json"]
+
+
+def test_counted_runs_whose_first_paint_was_held_are_counted(runs):
+    # Early first paints (before or just after parsing) are not held; 1.2 s is.
+    runs += [(1600, 96, 250), (1700, 89, 1220), (1100, 70, 2230), (1800, 98, 800)]
+    r = report.lighthouse("http://x/", "page", 3)
+    assert r["counted"] == [89, 96, 98] and r["held"] == 1
+    r["metrics"] = dict.fromkeys(("first-contentful-paint", "largest-contentful-paint",
+                                  "total-blocking-time", "cumulative-layout-shift",
+                                  "speed-index"), "1 s")
+    line = next(l for l in report.write({"p/": r}, {"p/": (1, 2)}, 3, 1.0).splitlines()
+                if l.startswith("| /p/ |"))
+    assert "| 1 of 3 |" in line
