@@ -85,9 +85,12 @@ def run_lighthouse(url: str, path: Path) -> dict:
 # Lighthouse holds the first frame until about 1.2 or 2.2 s after navigation,
 # though the page was parsed by 0.3-0.7 s; Lantern then counts the work of
 # Material's bundle before the first paint, and such runs score about 5-10
-# points lower. Seen with and without Material's bundle, the palette script
-# or the color-scheme meta; never on a page without scripts, nor in
-# Playwright's loads of the same pages (see the session notes).
+# points lower. It comes with the flags chrome-launcher gives Lighthouse's
+# browser: with RenderDocument, which they disable, enabled again, 0 of 6 runs
+# of the home page held their first paint against 2 of 6 (disabling
+# PaintHolding: 3 of 6), but Lighthouse then read DOMContentLoaded at 1-25 ms,
+# which is why chrome-launcher disables it. Playwright's loads of the same
+# pages never hold it; neither did a page without scripts in Lighthouse.
 HELD_MS = 500
 
 
