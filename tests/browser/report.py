@@ -83,14 +83,16 @@ def run_lighthouse(url: str, path: Path) -> dict:
 # A run whose browser drew its first frame this long after the page was parsed.
 # In a third to a half of the runs on this machine, headless Chromium under
 # Lighthouse holds the first frame until about 1.2 or 2.2 s after navigation,
-# though the page was parsed by 0.3-0.7 s; Lantern then counts the work of
-# Material's bundle before the first paint, and such runs score about 5-10
-# points lower. It comes with the flags chrome-launcher gives Lighthouse's
-# browser: with RenderDocument, which they disable, enabled again, 0 of 6 runs
-# of the home page held their first paint against 2 of 6 (disabling
-# PaintHolding: 3 of 6), but Lighthouse then read DOMContentLoaded at 1-25 ms,
-# which is why chrome-launcher disables it. Playwright's loads of the same
-# pages never hold it; neither did a page without scripts in Lighthouse.
+# though the page was parsed by 0.3-0.7 s; Lantern then counts the requests and
+# work of Material's bundle before the first paint. Such runs mostly score lower
+# (over 120 runs of every page: median 90 held, 96 not), though not always: a
+# bundle that ran before the paint is left out of TBT. It comes with the flags
+# chrome-launcher gives Lighthouse's browser: with RenderDocument, which they
+# disable, enabled again, 0 of 6 runs of the home page held their first paint
+# against 2 of 6 (disabling PaintHolding: 3 of 6), but Lighthouse then read
+# DOMContentLoaded at 1-25 ms, which is why chrome-launcher disables it.
+# Playwright's loads of the same pages never hold it; neither did a page without
+# scripts in Lighthouse.
 HELD_MS = 500
 
 
