@@ -1,0 +1,86 @@
+// The playground's data: mulberry32 and five 2-D data sets; twin of gen/lib/playground/data.py.
+// Each set draws, from one stream, 3 uniforms per point and then 2 normal deviates per
+// point, so the order of draws matches the Python side. Point i has class i % 2; the
+// first round(n * train) points train, the rest test.
+import { cos, log, sin } from "./xmath.js";
+
+export const DATASETS = ["circles", "xor", "blobs", "spiral", "moons"];
+const STREAMS = { data: 1, init: 2, shuffle: 3 };
+
+export function mulberry32(seed) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  next.uniforms = (n) => Float64Array.from({ length: n }, next);
+  next.normals = (n) => {                     // Box-Muller pairs (r cos, r sin), in order
+    const pairs = (n + 1) >> 1;
+    const u = next.uniforms(2 * pairs);
+    const out = new Float64Array(2 * pairs);
+    for (let i = 0; i < pairs; i++) {
+      const r = Math.sqrt(-2 * log(1 - u[2 * i]));
+      const theta = 2 * Math.PI * u[2 * i + 1];
+      out[2 * i] = r * cos(theta);
+      out[2 * i + 1] = r * sin(theta);
+    }
+    return out.subarray(0, n);
+  };
+  return next;
+}
+
+export function stream(seed, name) {
+  return mulberry32((seed + Math.imul(0x9e3779b9, STREAMS[name])) >>> 0);
+}
+
+export function trainCount(n, train) {
+  return Math.floor(n * train + 0.5);
+}
+
+// {X: Float64Array(2n) as x1, x2 pairs, y: Int32Array(n)}.
+export function generate(name, n, noise, seed) {
+  const rng = stream(seed, "data");
+  const u = rng.uniforms(3 * n);
+  const g = rng.normals(2 * n);
+  const X = new Float64Array(2 * n);
+  const y = new Int32Array(n);
+  const twoPi = 2 * Math.PI;
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    const u0 = u[3 * i], u1 = u[3 * i + 1], u2 = u[3 * i + 2];
+    const g0 = g[2 * i], g1 = g[2 * i + 1];
+    let x1, x2;
+    if (name === "circles") {
+      const r = c === 1 ? u0 : 1.6 + 0.9 * u0;
+      const a = twoPi * u1;
+      x1 = r * cos(a); x2 = r * sin(a);
+    } else if (name === "xor") {
+      const m1 = 0.3 + 2.7 * u0, m2 = 0.3 + 2.7 * u1;
+      const s = u2 < 0.5 ? 1 : -1;
+      x1 = s * m1;
+      x2 = c === 1 ? s * m2 : -s * m2;
+    } else if (name === "blobs") {
+      const centre = c === 1 ? 1.5 : -1.5;
+      const spread = 0.5 + 2 * noise;
+      X[2 * i] = centre + spread * g0; X[2 * i + 1] = centre + spread * g1; y[i] = c;
+      continue;
+    } else if (name === "spiral") {
+      const a = 1.75 * twoPi * u0 + Math.PI * c;
+      x1 = 2.8 * u0 * cos(a); x2 = 2.8 * u0 * sin(a);
+    } else if (name === "moons") {
+      const a = Math.PI * u0;
+      const ca = cos(a), sa = sin(a);
+      x1 = c === 1 ? 1 - ca : ca;
+      x2 = c === 1 ? 0.5 - sa : sa;
+      x1 = 2 * (x1 - 0.5); x2 = 2 * (x2 - 0.25);
+    } else {
+      throw new Error(`unknown data set ${name}`);
+    }
+    X[2 * i] = x1 + noise * g0;
+    X[2 * i + 1] = x2 + noise * g1;
+    y[i] = c;
+  }
+  return { X, y };
+}

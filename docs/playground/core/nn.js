@@ -1,0 +1,259 @@
+// The playground's network and training loop: the twin of gen/lib/playground/nn.py.
+// Dense layers in float64; each activation sits next to its derivative; sums run in
+// the same order as the Python loops, so both sides produce the same bits.
+import { expm1, exp, log, log1p, sigmoid, sin, tanh } from "./xmath.js";
+import { generate, stream, trainCount } from "./data.js";
+
+export const FEATURES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"];
+const LEAKY_SLOPE = 0.01;
+const GELU_C = Math.sqrt(2 / Math.PI);        // GELU in its tanh form (Hendrycks & Gimpel)
+const GELU_A = 0.044715;
+const ADAM_B1 = 0.9, ADAM_B2 = 0.999, ADAM_EPS = 1e-8, MOMENTUM = 0.9;
+
+// name: [f(z), f'(z) given z and a = f(z)]
+export const ACTIVATIONS = {
+  identity: [(z) => z, () => 1],
+  relu: [(z) => (z > 0 ? z : 0), (z) => (z > 0 ? 1 : 0)],
+  leaky_relu: [(z) => (z > 0 ? z : LEAKY_SLOPE * z), (z) => (z > 0 ? 1 : LEAKY_SLOPE)],
+  elu: [(z) => (z > 0 ? z : expm1(z)), (z, a) => (z > 0 ? 1 : a + 1)],
+  sigmoid: [sigmoid, (z, a) => a * (1 - a)],
+  tanh: [tanh, (z, a) => 1 - a * a],
+  gelu: [(z) => 0.5 * z * (1 + tanh(GELU_C * (z + GELU_A * z * z * z))), (z) => {
+    const t = tanh(GELU_C * (z + GELU_A * z * z * z));
+    return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * GELU_C * (1 + 3 * GELU_A * z * z);
+  }],
+  silu: [(z) => z * sigmoid(z), (z) => {
+    const s = sigmoid(z);
+    return s * (1 + z * (1 - s));
+  }],
+  softplus: [(z) => (z > 0 ? z : 0) + log1p(exp(-Math.abs(z))), (z) => sigmoid(z)],
+};
+
+export function features(x1, x2, names, out) {
+  const all = { x1, x2, x1sq: x1 * x1, x2sq: x2 * x2, x1x2: x1 * x2 };
+  let i = 0;
+  for (const f of FEATURES) {
+    if (!names.includes(f)) continue;
+    out[i++] = f === "sinx1" ? sin(x1) : f === "sinx2" ? sin(x2) : all[f];
+  }
+  return out;
+}
+
+export function sizes(state, classes = 2) {
+  return [FEATURES.filter((f) => state.features.includes(f)).length, ...state.layers,
+    classes === 2 ? 1 : classes];
+}
+
+export function init(layerSizes, seed, scheme) {
+  const rng = stream(seed, "init");
+  const net = [];
+  for (let l = 0; l + 1 < layerSizes.length; l++) {
+    const nin = layerSizes[l], nout = layerSizes[l + 1];
+    const std = scheme === "he" ? Math.sqrt(2 / nin)
+      : scheme === "glorot" ? Math.sqrt(2 / (nin + nout)) : 0.1;
+    const W = rng.normals(nin * nout).map((z) => std * z);
+    net.push({ nin, nout, W: Float64Array.from(W), b: new Float64Array(nout) });
+  }
+  return net;
+}
+
+export function copyNet(net) {
+  return net.map((L) => ({ ...L, W: L.W.slice(), b: L.b.slice() }));
+}
+
+// Forward one example: zs[l] and as[l] (as[0] is the input); the last zs are logits.
+function forward(net, input, act, zs, as) {
+  const f = ACTIVATIONS[act][0];
+  as[0] = input;
+  for (let l = 0; l < net.length; l++) {
+    const { nin, nout, W, b } = net[l];
+    const a = as[l], z = zs[l];
+    for (let k = 0; k < nout; k++) z[k] = b[k];
+    for (let j = 0; j < nin; j++) {
+      const aj = a[j];
+      for (let k = 0; k < nout; k++) z[k] += aj * W[j * nout + k];
+    }
+    if (l < net.length - 1) {
+      const out = as[l + 1];
+      for (let k = 0; k < nout; k++) out[k] = f(z[k]);
+    }
+  }
+  return zs[net.length - 1];
+}
+
+// Loss of one example from its logits; writes dL/dz into grad (if given).
+function lossOf(z, y, loss, grad) {
+  if (z.length === 1) {
+    const z1 = z[0], t = y;
+    const p = sigmoid(z1);
+    if (loss === "mse") {
+      const d = p - t;
+      if (grad) grad[0] = 2 * d * p * (1 - p);
+      return d * d;
+    }
+    if (grad) grad[0] = p - t;
+    return (z1 > 0 ? z1 : 0) - z1 * t + log1p(exp(-Math.abs(z1)));
+  }
+  let m = z[0];
+  for (let k = 1; k < z.length; k++) m = Math.max(m, z[k]);
+  let s = 0;
+  const e = new Float64Array(z.length);
+  for (let k = 0; k < z.length; k++) { e[k] = exp(z[k] - m); s += e[k]; }
+  if (grad) {
+    for (let k = 0; k < z.length; k++) grad[k] = e[k] / s;
+    grad[y] -= 1;
+  }
+  return (m + log(s)) - z[y];
+}
+
+function predicted(z) {
+  if (z.length === 1) return z[0] > 0 ? 1 : 0;
+  let best = 0;
+  for (let k = 1; k < z.length; k++) if (z[k] > z[best]) best = k;
+  return best;
+}
+
+function buffers(net) {
+  return {
+    zs: net.map((L) => new Float64Array(L.nout)),
+    as: [null, ...net.slice(0, -1).map((L) => new Float64Array(L.nout))],
+    gs: net.map((L) => new Float64Array(L.nout)),
+    back: net.map((L) => new Float64Array(L.nin)),
+  };
+}
+
+export class Trainer {
+  // state: the fields of state.js (data, noise, n, train, seed, features, layers, act,
+  // init, loss, opt, lr, batch, reg, rate).
+  constructor(state) {
+    this.state = state;
+    const { X, y } = generate(state.data, state.n, state.noise, state.seed);
+    const k = trainCount(state.n, state.train);
+    const d = sizes(state)[0];
+    const rows = (from, to) => Array.from({ length: to - from }, (_, i) =>
+      features(X[2 * (from + i)], X[2 * (from + i) + 1], state.features, new Float64Array(d)));
+    this.points = { X, y, k };
+    this.train = { A: rows(0, k), y: y.subarray(0, k) };
+    this.test = { A: rows(k, state.n), y: y.subarray(k) };
+    this.net = init(sizes(state), state.seed, state.init);
+    this.initial = copyNet(this.net);
+    this.grads = this.net.map((L) => ({ W: new Float64Array(L.W.length), b: new Float64Array(L.nout) }));
+    this.m = this.net.map((L) => ({ W: new Float64Array(L.W.length), b: new Float64Array(L.nout) }));
+    this.v = this.net.map((L) => ({ W: new Float64Array(L.W.length), b: new Float64Array(L.nout) }));
+    this.b1t = 1; this.b2t = 1;
+    this.shuffle = stream(state.seed, "shuffle");
+    this.buf = buffers(this.net);
+    this.epoch = 0;
+    this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [] };
+    this.record();
+  }
+
+  evaluate(set) {
+    let total = 0, right = 0;
+    const { zs, as } = this.buf;
+    for (let i = 0; i < set.A.length; i++) {
+      const z = forward(this.net, set.A[i], this.state.act, zs, as);
+      total += lossOf(z, set.y[i], this.state.loss, null);
+      if (predicted(z) === set.y[i]) right++;
+    }
+    return [total / set.A.length, right / set.A.length];
+  }
+
+  record() {
+    for (const split of ["train", "test"]) {
+      const [loss, acc] = this.evaluate(this[split]);
+      this.history[`${split}_loss`].push(loss);
+      this.history[`${split}_acc`].push(acc);
+    }
+  }
+
+  // Accumulate the batch's gradient, example by example, in order.
+  backward(idx) {
+    const { net, grads, state } = this;
+    const { zs, as, gs, back } = this.buf;
+    const df = ACTIVATIONS[state.act][1];
+    const B = idx.length;
+    for (const G of grads) { G.W.fill(0); G.b.fill(0); }
+    for (const r of idx) {
+      const z = forward(net, this.train.A[r], state.act, zs, as);
+      const g = gs[net.length - 1];
+      lossOf(z, this.train.y[r], state.loss, g);
+      for (let k = 0; k < g.length; k++) g[k] = g[k] / B;
+      for (let l = net.length - 1; l >= 0; l--) {
+        const { nin, nout, W } = net[l];
+        const gl = gs[l], a = as[l], G = grads[l];
+        for (let j = 0; j < nin; j++) {
+          const aj = a[j];
+          for (let k = 0; k < nout; k++) G.W[j * nout + k] += aj * gl[k];
+        }
+        for (let k = 0; k < nout; k++) G.b[k] += gl[k];
+        if (l > 0) {
+          const below = gs[l - 1], zb = zs[l - 1], ab = as[l];
+          for (let j = 0; j < nin; j++) {
+            let s = 0;
+            for (let k = 0; k < nout; k++) s += gl[k] * W[j * nout + k];
+            below[j] = s * df(zb[j], ab[j]);
+          }
+        }
+      }
+    }
+  }
+
+  step() {
+    const { state } = this;
+    if (state.opt === "adam") { this.b1t *= ADAM_B1; this.b2t *= ADAM_B2; }
+    for (let l = 0; l < this.net.length; l++) {
+      for (const part of ["W", "b"]) {
+        const p = this.net[l][part], gr = this.grads[l][part];
+        const m = this.m[l][part], v = this.v[l][part];
+        const reg = part === "W" ? state.reg : "none";
+        for (let i = 0; i < p.length; i++) {
+          let g = gr[i];
+          if (reg === "l2") g = g + state.rate * p[i];
+          else if (reg === "l1") g = g + state.rate * Math.sign(p[i]);
+          if (state.opt === "sgd") {
+            p[i] = p[i] - state.lr * g;
+          } else if (state.opt === "momentum") {
+            m[i] = MOMENTUM * m[i] - state.lr * g;
+            p[i] = p[i] + m[i];
+          } else {
+            m[i] = ADAM_B1 * m[i] + (1 - ADAM_B1) * g;
+            v[i] = ADAM_B2 * v[i] + (1 - ADAM_B2) * (g * g);
+            const mhat = m[i] / (1 - this.b1t);
+            const vhat = v[i] / (1 - this.b2t);
+            p[i] = p[i] - state.lr * mhat / (Math.sqrt(vhat) + ADAM_EPS);
+          }
+        }
+      }
+    }
+  }
+
+  trainEpoch() {
+    const n = this.train.A.length;
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.shuffle() * (i + 1));
+      const t = order[i]; order[i] = order[j]; order[j] = t;
+    }
+    for (let start = 0; start < n; start += this.state.batch) {
+      this.backward(order.slice(start, start + this.state.batch));
+      this.step();
+    }
+    this.epoch++;
+    this.record();
+  }
+
+  // P(class 1) at each (x1, x2) of a grid, for the heat map.
+  probabilities(xs, ys, out) {
+    const { zs, as } = this.buf;
+    const input = new Float64Array(this.net[0].nin);
+    let i = 0;
+    for (const x2 of ys) {
+      for (const x1 of xs) {
+        const z = forward(this.net, features(x1, x2, this.state.features, input), this.state.act, zs, as);
+        out[i++] = sigmoid(z[0]);
+      }
+    }
+    return out;
+  }
+}

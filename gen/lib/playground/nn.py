@@ -1,0 +1,292 @@
+"""The playground's network and its training loop (twin of docs/playground/core/nn.js).
+
+A dense network on 2-D points: input features, hidden layers with one activation,
+and a sigmoid (two classes) or softmax (several) output, trained by mini-batch
+SGD, momentum or Adam with optional L1/L2 on the weights. Each operation sits
+next to its derivative. Sums run in a fixed order (the loops below), never
+through BLAS, so that the browser, looping the same way, gets the same bits.
+
+    cfg = config(data="xor", act="tanh", layers=(16, 16), epochs=200)
+    run = train(cfg)        # initial weights, per-epoch losses and accuracies
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from gen.lib.playground import data as datasets
+from gen.lib.playground import xmath
+
+FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+LEAKY_SLOPE = 0.01
+GELU_C = math.sqrt(2.0 / math.pi)       # GELU in its tanh form (Hendrycks & Gimpel)
+GELU_A = 0.044715
+ADAM_B1, ADAM_B2, ADAM_EPS = 0.9, 0.999, 1e-8
+MOMENTUM = 0.9
+
+DEFAULTS = {
+    "data": "circles", "noise": 0.1, "n": 400, "train": 0.7, "seed": 0,
+    "features": ("x1", "x2"), "layers": (16, 16), "act": "relu", "init": "glorot",
+    "loss": "bce", "opt": "adam", "lr": 0.01, "batch": 10, "reg": "none", "rate": 0.0,
+    "epochs": 0,
+}
+
+
+def config(**changes) -> dict:
+    """The defaults with `changes`; the same fields as the playground's URL."""
+    unknown = set(changes) - set(DEFAULTS)
+    if unknown:
+        raise ValueError(f"unknown playground settings {sorted(unknown)}; known: {list(DEFAULTS)}")
+    cfg = {**DEFAULTS, **changes}
+    cfg["features"], cfg["layers"] = tuple(cfg["features"]), tuple(cfg["layers"])
+    return cfg
+
+
+# --- activations: f(z), and f'(z) given z and a = f(z) -----------------------------
+
+def _where(cond, a, b):
+    return np.where(cond, a, b)
+
+
+ACTIVATIONS = {
+    "identity": (lambda z: z, lambda z, a: np.ones_like(z)),
+    "relu": (lambda z: _where(z > 0, z, 0.0), lambda z, a: _where(z > 0, 1.0, 0.0)),
+    "leaky_relu": (lambda z: _where(z > 0, z, LEAKY_SLOPE * z),
+                   lambda z, a: _where(z > 0, 1.0, LEAKY_SLOPE)),
+    "elu": (lambda z: _where(z > 0, z, xmath.expm1(z)),
+            lambda z, a: _where(z > 0, 1.0, a + 1.0)),
+    "sigmoid": (xmath.sigmoid, lambda z, a: a * (1.0 - a)),
+    "tanh": (xmath.tanh, lambda z, a: 1.0 - a * a),
+    "gelu": (lambda z: 0.5 * z * (1.0 + xmath.tanh(GELU_C * (z + GELU_A * z * z * z))),
+             lambda z, a: _d_gelu(z)),
+    "silu": (lambda z: z * xmath.sigmoid(z), lambda z, a: _d_silu(z)),
+    "softplus": (lambda z: _where(z > 0, z, 0.0) + xmath.log1p(xmath.exp(-np.abs(z))),
+                 lambda z, a: xmath.sigmoid(z)),
+}
+
+
+def _d_gelu(z):
+    t = xmath.tanh(GELU_C * (z + GELU_A * z * z * z))
+    return 0.5 * (1.0 + t) + 0.5 * z * (1.0 - t * t) * GELU_C * (1.0 + 3.0 * GELU_A * z * z)
+
+
+def _d_silu(z):
+    s = xmath.sigmoid(z)
+    return s * (1.0 + z * (1.0 - s))
+
+
+# --- data and features -------------------------------------------------------------
+
+def features(X, names) -> np.ndarray:
+    """The input columns the network sees, in FEATURES order."""
+    x1, x2 = X[:, 0], X[:, 1]
+    table = {"x1": x1, "x2": x2, "x1sq": x1 * x1, "x2sq": x2 * x2, "x1x2": x1 * x2,
+             "sinx1": xmath.sin(x1), "sinx2": xmath.sin(x2)}
+    return np.stack([table[f] for f in FEATURES if f in names], axis=1)
+
+
+def dataset(cfg):
+    """(X_train, y_train, X_test, y_test) of the configured data set."""
+    X, y = datasets.generate(cfg["data"], cfg["n"], cfg["noise"], cfg["seed"])
+    k = datasets.train_count(cfg["n"], cfg["train"])
+    return X[:k], y[:k], X[k:], y[k:]
+
+
+# --- the network ---------------------------------------------------------------------
+
+def sizes(cfg, classes=2) -> list[int]:
+    outputs = 1 if classes == 2 else classes
+    return [sum(f in cfg["features"] for f in FEATURES), *cfg["layers"], outputs]
+
+
+def init(layer_sizes, seed, scheme="glorot"):
+    """[[W, b], ...]: W normal with He, Glorot or a fixed small std; b = 0."""
+    rng = datasets.stream(seed, "init")
+    net = []
+    for fan_in, fan_out in zip(layer_sizes[:-1], layer_sizes[1:]):
+        if scheme == "he":
+            std = math.sqrt(2.0 / fan_in)
+        elif scheme == "glorot":
+            std = math.sqrt(2.0 / (fan_in + fan_out))
+        elif scheme == "normal":
+            std = 0.1
+        else:
+            raise ValueError(f"unknown init {scheme!r}: use he, glorot or normal")
+        W = (std * rng.normals(fan_in * fan_out)).reshape(fan_in, fan_out)
+        net.append([W, np.zeros(fan_out)])
+    return net
+
+
+def dense(A, W, b):
+    """z = b + sum_j A[:, j] W[j] with j ascending (the JS loop's order)."""
+    z = np.broadcast_to(b, (len(A), len(b))).copy()
+    for j in range(W.shape[0]):
+        z += A[:, j:j + 1] * W[j]
+    return z
+
+
+def forward(net, A, act):
+    """Pre-activations and activations of every layer; the last z are the logits."""
+    f, _ = ACTIVATIONS[act]
+    zs, acts = [], [A]
+    for i, (W, b) in enumerate(net):
+        z = dense(acts[-1], W, b)
+        zs.append(z)
+        if i < len(net) - 1:
+            acts.append(f(z))
+    return zs, acts
+
+
+def seqsum(v) -> float:
+    """Sum in index order, as a JS loop adds."""
+    s = 0.0
+    for x in np.asarray(v, dtype=np.float64).ravel().tolist():
+        s += x
+    return s
+
+
+def losses(z, y, loss):
+    """Per-sample loss from the logits z, and its gradient dL/dz (not yet / batch)."""
+    if z.shape[1] == 1:                                  # two classes: sigmoid output
+        z1, t = z[:, 0], y.astype(np.float64)
+        p = xmath.sigmoid(z1)
+        if loss == "bce":                                # log(1 + e^z) - t z, stably
+            per = _where(z1 > 0, z1, 0.0) - z1 * t + xmath.log1p(xmath.exp(-np.abs(z1)))
+            grad = p - t
+        elif loss == "mse":
+            d = p - t
+            per = d * d
+            grad = 2.0 * d * p * (1.0 - p)
+        else:
+            raise ValueError(f"unknown loss {loss!r}: use bce or mse")
+        return per, grad[:, None]
+    m = z[:, 0].copy()                                   # softmax: log-sum-exp from the max
+    for k in range(1, z.shape[1]):
+        m = np.maximum(m, z[:, k])
+    e = xmath.exp(z - m[:, None])
+    s = np.zeros(len(z))
+    for k in range(z.shape[1]):
+        s += e[:, k]
+    rows = np.arange(len(z))
+    per = (m + xmath.log(s)) - z[rows, y]
+    grad = e / s[:, None]
+    grad[rows, y] -= 1.0
+    return per, grad
+
+
+def predict(z):
+    return (z[:, 0] > 0).astype(int) if z.shape[1] == 1 else z.argmax(axis=1)
+
+
+def backward(net, A, y, act, loss):
+    """Mean data loss over the batch and [dW, db] of every layer."""
+    _, df = ACTIVATIONS[act]
+    zs, acts = forward(net, A, act)
+    per, g = losses(zs[-1], y, loss)
+    g = g / len(A)
+    grads = [None] * len(net)
+    for i in range(len(net) - 1, -1, -1):
+        W = net[i][0]
+        dW, db = np.zeros_like(W), np.zeros_like(net[i][1])
+        for r in range(len(A)):                         # batch rows in order
+            dW += acts[i][r][:, None] * g[r][None, :]
+            db += g[r]
+        grads[i] = [dW, db]
+        if i:
+            back = np.zeros_like(acts[i])
+            for k in range(W.shape[1]):
+                back += g[:, k:k + 1] * W[:, k][None, :]
+            g = back * df(zs[i - 1], acts[i])
+    return seqsum(per) / len(A), grads
+
+
+# --- optimisers ----------------------------------------------------------------------
+
+class Optimiser:
+    """SGD, momentum (0.9) or Adam (0.9, 0.999, 1e-8) with L1/L2 on the weights only."""
+
+    def __init__(self, net, cfg):
+        self.kind, self.lr = cfg["opt"], cfg["lr"]
+        self.reg, self.rate = cfg["reg"], cfg["rate"]
+        self.m = [[np.zeros_like(p) for p in layer] for layer in net]
+        self.v = [[np.zeros_like(p) for p in layer] for layer in net]
+        self.b1t = self.b2t = 1.0
+
+    def step(self, net, grads):
+        if self.kind == "adam":
+            self.b1t *= ADAM_B1
+            self.b2t *= ADAM_B2
+        for layer, grad, m, v in zip(net, grads, self.m, self.v):
+            for k in range(2):
+                g = grad[k]
+                if k == 0 and self.reg == "l2":
+                    g = g + self.rate * layer[0]
+                elif k == 0 and self.reg == "l1":
+                    g = g + self.rate * np.sign(layer[0])
+                if self.kind == "sgd":
+                    layer[k] = layer[k] - self.lr * g
+                elif self.kind == "momentum":
+                    m[k] = MOMENTUM * m[k] - self.lr * g
+                    layer[k] = layer[k] + m[k]
+                elif self.kind == "adam":
+                    m[k] = ADAM_B1 * m[k] + (1.0 - ADAM_B1) * g
+                    v[k] = ADAM_B2 * v[k] + (1.0 - ADAM_B2) * (g * g)
+                    mhat = m[k] / (1.0 - self.b1t)
+                    vhat = v[k] / (1.0 - self.b2t)
+                    layer[k] = layer[k] - self.lr * mhat / (np.sqrt(vhat) + ADAM_EPS)
+                else:
+                    raise ValueError(f"unknown optimiser {self.kind!r}: use sgd, momentum or adam")
+
+
+def permutation(rng, n: int) -> list[int]:
+    """Fisher-Yates with the shuffle stream."""
+    order = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = int(rng() * (i + 1))
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def evaluate(net, A, y, act, loss):
+    zs, _ = forward(net, A, act)
+    per, _ = losses(zs[-1], y, loss)
+    return seqsum(per) / len(A), float(np.mean(predict(zs[-1]) == y))
+
+
+def train(cfg, epochs=None, grid=None):
+    """Train as the playground does; per-epoch history (index 0 = before training)."""
+    epochs = cfg["epochs"] if epochs is None else epochs
+    X_train, y_train, X_test, y_test = dataset(cfg)
+    A_train, A_test = features(X_train, cfg["features"]), features(X_test, cfg["features"])
+    net = init(sizes(cfg), cfg["seed"], cfg["init"])
+    initial = [[W.copy(), b.copy()] for W, b in net]
+    opt, shuffle = Optimiser(net, cfg), datasets.stream(cfg["seed"], "shuffle")
+    history = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
+
+    def record():
+        for split, A, y in (("train", A_train, y_train), ("test", A_test, y_test)):
+            loss, acc = evaluate(net, A, y, cfg["act"], cfg["loss"])
+            history[f"{split}_loss"].append(loss)
+            history[f"{split}_acc"].append(acc)
+
+    record()
+    for _ in range(epochs):
+        order = permutation(shuffle, len(A_train))
+        for start in range(0, len(order), cfg["batch"]):
+            idx = order[start:start + cfg["batch"]]
+            _, grads = backward(net, A_train[idx], y_train[idx], cfg["act"], cfg["loss"])
+            opt.step(net, grads)
+        record()
+    return {"cfg": cfg, "X_train": X_train, "y_train": y_train, "X_test": X_test,
+            "y_test": y_test, "initial": initial, "net": net, "history": history}
+
+
+def probabilities(net, cfg, X):
+    """P(class 1) (two classes) or the class probabilities at the points X."""
+    zs, _ = forward(net, features(X, cfg["features"]), cfg["act"])
+    z = zs[-1]
+    if z.shape[1] == 1:
+        return xmath.sigmoid(z[:, 0])
+    e = xmath.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
