@@ -163,7 +163,8 @@ def _reasons(root: Path, job: Job, entry: dict | None, force: bool) -> list[str]
         if not reasons:
             reasons.append("cache entry from another declaration")
     folder = figure_dir(root, job.module.name)
-    gone = [n for n in output_names(job.spec) if not (folder / n).is_file()]
+    gone = [n for n in output_names(job.spec) + entry.get("exports", [])
+            if not (folder / n).is_file()]
     if gone:
         reasons.append("output missing: " + ", ".join(gone))
     return reasons
@@ -201,21 +202,27 @@ def locked(root: Path):
 
 def _clean_temp(root: Path) -> None:
     """Temp files left by a killed build (we hold the lock, so none is live)."""
-    for tmp in (root / FIGURES).glob("*/.*.tmp.*"):
-        tmp.unlink(missing_ok=True)
+    for pattern in ("*/.*.tmp.*", "*/*/.*.tmp.*"):      # drawings, and exports in <figure>/
+        for tmp in (root / FIGURES).glob(pattern):
+            tmp.unlink(missing_ok=True)
 
 
 def _prune(root: Path, jobs: list[Job]) -> None:
     """Remove outputs of figures and modules that no longer exist."""
     keep: dict[str, set[str]] = {}
     for job in jobs:
+        entry = read_entry(root, job.module.name, job.spec.name) or {}
         keep.setdefault(job.module.name, set()).update(
-            output_names(job.spec) + [f"{job.spec.name}.json"])
+            output_names(job.spec) + [f"{job.spec.name}.json"] + entry.get("exports", []))
     for folder in (root / FIGURES).iterdir():
         if not folder.is_dir():
             continue
-        for f in folder.iterdir():
-            if f.name not in keep.get(folder.name, set()):
+        for f in sorted(folder.rglob("*"), reverse=True):      # files before their folders
+            rel = f.relative_to(folder).as_posix()
+            if f.is_dir():
+                if not any(f.iterdir()):
+                    f.rmdir()
+            elif rel not in keep.get(folder.name, set()):
                 f.unlink()
         if not any(folder.iterdir()):
             folder.rmdir()
@@ -271,8 +278,10 @@ def _record(root: Path, job: Job, result, report: Report) -> None:
         if write_atomic(path, data):
             report.changed_files.append(path.relative_to(root).as_posix())
     width, height = (round(v * 96) for v in job.spec.size)
+    exports = sorted(f"{job.spec.name}{s}" for s in result.files if s.startswith("/"))
     entry = {"key": job.key, "deps": job.deps, "numbers": result.numbers,
-             "width": width, "height": height, "seconds": round(result.seconds, 3)}
+             "width": width, "height": height, "seconds": round(result.seconds, 3),
+             "exports": exports}
     write_atomic(folder / f"{job.spec.name}.json",
                  (json.dumps(entry, indent=1, sort_keys=True) + "\n").encode())
     report.ran.append((job.label, result.seconds))

@@ -91,8 +91,10 @@ def on_files(files, config):
         log.error(str(problem))
         state["problems"].setdefault(str((ROOT / problem.file).resolve()), []).append(problem)
     figures = ROOT / pipeline.FIGURES
-    for path in sorted(figures.glob("*/*")):
-        if path.suffix in (".svg", ".png") and not path.name.startswith("."):
+    # Drawings, and the data some figures export (figures/<module>/<figure>/*.json).
+    for path in sorted([*figures.glob("*/*"), *figures.glob("*/*/*.json")]):
+        if (path.suffix in (".svg", ".png") or path.parent.parent != figures) and \
+                path.is_file() and not path.name.startswith("."):
             files.append(File.generated(config, path.relative_to(ROOT).as_posix(),
                                         abs_src_path=str(path)))
     for module in state["modules"]:
@@ -118,6 +120,7 @@ def on_page_markdown(markdown, page, config, files):
     if problems:
         markdown = error_box("This page has problems", "\n".join(map(str, problems))) + markdown
     try:
-        return expander.expand(markdown, Page(src, slug_to_module(slug), code_url))
+        return expander.expand(markdown, Page(src, slug_to_module(slug), code_url,
+                                              lambda path: get_relative_url(path, page.url)))
     except ShortcodeError as e:
         raise PluginError(str(e)) from None

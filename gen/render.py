@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 import math
 import re
 import sys
@@ -95,24 +96,59 @@ def save(fig: Figure, fmt: str) -> bytes:
     return buf.getvalue()
 
 
+EXPORT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+def export_files(exports, where: str, max_bytes: int) -> dict[str, bytes]:
+    """Data a figure publishes next to its drawings (e.g. a playground run), as JSON.
+
+    `{"circles-relu": {...}}` becomes `<figure>/circles-relu.json`; the JSON is
+    compact, sorted and NaN-free, so the same run gives the same bytes.
+    """
+    if not isinstance(exports, dict):
+        raise FigureError(f"{where}: exports must be a dict of name -> JSON data, "
+                          f"not {type(exports).__name__}")
+    files = {}
+    for name, value in exports.items():
+        if not isinstance(name, str) or not EXPORT_NAME.match(name):
+            raise FigureError(f"{where}: export name {name!r} must be lower-case letters, "
+                              "digits and '-'")
+        try:
+            data = json.dumps(value, sort_keys=True, separators=(",", ":"),
+                              allow_nan=False).encode()
+        except (TypeError, ValueError) as e:
+            raise FigureError(f"{where}: export {name!r} is not plain JSON data ({e}); "
+                              "convert arrays with .tolist() and keep numbers finite") from None
+        if len(data) > max_bytes:
+            raise FigureError(f"{where}: export {name!r} is {len(data) // 1000} KB, over the "
+                              f"{max_bytes // 1000} KB budget; export fewer points or epochs")
+        files[f"/{name}.json"] = data
+    return files
+
+
 def render(spec: FigureSpec, quick: bool = False, max_bytes: int = MAX_BYTES):
     """Compute `spec` once and draw it in every theme.
 
     Returns ({file suffix: bytes}, numbers). Raises FigureError when the
-    function breaks its contract or a drawing is over the size budget.
+    function breaks its contract or a drawing is over the size budget. A
+    function may also return exports, `(draw, numbers, {name: data})`: JSON
+    files published at `figures/<module>/<figure>/<name>.json`.
     """
     where = f"figure {spec.name!r} ({spec.func.__name__})"
     with mpl.rc_context(BASE_RC):
         result = spec.func(spec.seed, quick=quick)
+    exports = {}
     if callable(result):
         draw, numbers = result, {}
-    elif isinstance(result, tuple) and len(result) == 2 and callable(result[0]):
-        draw, numbers = result
+    elif isinstance(result, tuple) and len(result) in (2, 3) and callable(result[0]):
+        draw, numbers, *rest = result
+        exports = rest[0] if rest else {}
     else:
         raise FigureError(f"{where} returned {type(result).__name__}; it must return "
-                          "draw or (draw, numbers) where draw(fig, theme) draws the figure")
+                          "draw, (draw, numbers) or (draw, numbers, exports) where "
+                          "draw(fig, theme) draws the figure")
     numbers = clean_numbers(numbers, where)
-    files: dict[str, bytes] = {}
+    files: dict[str, bytes] = export_files(exports, where, max_bytes)
     for theme in THEMES:
         with mpl.rc_context({**BASE_RC, **theme.rc()}):
             fig = Figure(figsize=spec.size, layout="constrained")

@@ -19,13 +19,19 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from gen.discover import Module, slug_to_module
 from gen.figure import FigureSpec, theme_suffix
 
 SHORTCODE = re.compile(r"<!--\s*md:(?P<kind>[\w-]+)(?P<args>[^>]*?)\s*-->")
 FENCE = re.compile(r"^\s*(```+|~~~+)")
-KINDS = ("figure", "number")
+KINDS = ("figure", "number", "playground")
+# The playground's page (docs/playground.md) and the order of its URL's fields
+# (docs/playground/state.js reads them back and validates each).
+PLAYGROUND_PAGE = "playground/"
+PLAYGROUND_FIELDS = ("data", "noise", "n", "train", "seed", "features", "layers", "act", "init",
+                     "loss", "opt", "lr", "batch", "reg", "rate")
 
 
 class ShortcodeError(Exception):
@@ -41,6 +47,7 @@ class Entry:
     width: int = 0
     height: int = 0
     built: bool = False
+    exports: list = field(default_factory=list)   # "<figure>/<name>.json", under figures/<module>/
     error: str | None = None        # set when its last run failed (serve shows it)
 
 
@@ -49,10 +56,12 @@ class Catalog:
     """Figures and numbers by module, read from the declarations and figures/*/*.json."""
     entries: dict[str, dict[str, Entry]] = field(default_factory=dict)
 
+    figures_dir: Path | None = None
+
     @classmethod
     def load(cls, modules: list[Module], figures_dir: Path, failures=()) -> "Catalog":
         errors = {f.label: f for f in failures}
-        catalog = cls()
+        catalog = cls(figures_dir=figures_dir)
         for module in modules:
             table = catalog.entries.setdefault(module.name, {})
             for spec in module.figures:
@@ -61,12 +70,18 @@ class Catalog:
                     data = json.loads((figures_dir / module.name / f"{spec.name}.json").read_text())
                     entry.numbers, entry.built = data["numbers"], True
                     entry.width, entry.height = data["width"], data["height"]
+                    entry.exports = data.get("exports", [])
                 except (OSError, ValueError, KeyError):
                     pass
                 failure = errors.get(f"{module.name}/{spec.name}")
                 entry.error = failure and f"{failure.error}\n\n{failure.detail}".strip()
                 table[spec.name] = entry
         return catalog
+
+    def run(self, entry: Entry, export: str) -> dict:
+        """The title and state of an exported playground run (figures/<module>/<export>)."""
+        data = json.loads((self.figures_dir / entry.module.name / export).read_text())
+        return {"title": data.get("title", Path(export).stem), "state": data["state"]}
 
     def numbers(self, module: str) -> dict[str, tuple[Entry, object]]:
         out = {}
@@ -110,6 +125,7 @@ class Page:
     src: str             # docs-relative source path, e.g. articles/activation-functions.md
     module: str          # default figure module
     code_url: callable = None   # module name -> URL of its source listing, relative to page
+    url_for: callable = None    # site path ("playground/") -> URL relative to the page
 
 
 class Expander:
@@ -147,6 +163,8 @@ class Expander:
                 return self._figure(args, page)
             if kind == "number":
                 return self._number(args, page)
+            if kind == "playground":
+                return self._playground(args, page)
             raise ShortcodeError(f"unknown shortcode kind 'md:{kind}'{_suggest(kind, KINDS)}")
         except ShortcodeError as e:
             message = f"{page.src}: {match.group(0)}: {e}"
@@ -168,17 +186,68 @@ class Expander:
                 "set 'figures: <article slug>' in the front matter, or write <slug>/<name>")
         return page.module, ref
 
-    def _figure(self, args: list[str], page: Page) -> str:
-        if len(args) != 1:
-            raise ShortcodeError("write <!-- md:figure NAME -->")
-        module, name = self._resolve(args[0], page)
+    def _entry(self, ref: str, page: Page) -> Entry:
+        module, name = self._resolve(ref, page)
         table = self.catalog.entries[module]
         if name not in table:
             raise ShortcodeError(f"no figure '{name}' in gen/articles/{module}.py"
                                  f"{_suggest(name, table)}")
-        entry = table[name]
+        return table[name]
+
+    def _figure(self, args: list[str], page: Page) -> str:
+        if len(args) != 1:
+            raise ShortcodeError("write <!-- md:figure NAME -->")
+        entry = self._entry(args[0], page)
         self.count += 1
-        return figure_html(entry, self.count, page)
+        return figure_html(entry, self.count, page, self._explore(entry, page))
+
+    def _explore(self, entry: Entry, page: Page) -> list[tuple[str, str]]:
+        """(title, URL) of the playground for each run the figure exports."""
+        if not page.url_for:
+            return []
+        out = []
+        for export in entry.exports:
+            run = self.catalog.run(entry, export)
+            ref = f"{entry.module.name}/{export.removesuffix('.json')}"
+            out.append((run["title"],
+                        page.url_for(PLAYGROUND_PAGE) + "?" + playground_query(run["state"], ref)))
+        return out
+
+    def _playground(self, args: list[str], page: Page) -> str:
+        """A live playground that starts from a figure's exported run; the figure stands in."""
+        flags = [a for a in args if a == "page"]
+        args = [a for a in args if a != "page"]
+        if len(args) not in (1, 2):
+            raise ShortcodeError("write <!-- md:playground FIGURE [RUN] [page] -->, where the "
+                                 "figure returns the run in its exports")
+        entry = self._entry(args[0], page)
+        runs = {e.split("/", 1)[1].removesuffix(".json"): e for e in entry.exports}
+        name = args[1] if len(args) == 2 else next(iter(runs), "")
+        if entry.built and name not in runs:
+            raise ShortcodeError(f"figure '{entry.spec.name}' exports no playground run "
+                                 f"'{name}'{_suggest(name, runs)}; return it from the figure "
+                                 "function as (draw, numbers, {name: nn.export(run, title)})")
+        self.count += 1
+        explore = self._explore(entry, page)
+        if not entry.built:
+            return figure_html(entry, self.count, page, explore)
+        run = self.catalog.run(entry, runs[name])
+        ref = f"{entry.module.name}/{runs[name].removesuffix('.json')}"
+        depth = page.src.count("/")
+        attrs = {
+            "class": "nl-playground",
+            "data-run": "../" * depth + f"figures/{entry.module.name}/{runs[name]}",
+            "data-query": playground_query(run["state"], ref, epoch=run["state"]["epochs"]),
+            "data-page": page.url_for(PLAYGROUND_PAGE) if page.url_for else "",
+        }
+        if flags:
+            attrs["data-mode"] = "page"
+        own = [(t, u) for t, u in explore if u.endswith(f"ref={ref}")]
+        opened = figure_html(entry, self.count, page, own if not flags else [])
+        attributes = " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in attrs.items())
+        return f'\n<div {attributes} markdown="block">\n{opened}\n</div>\n'
+
+
 
     def _number(self, args: list[str], page: Page) -> str:
         if len(args) not in (1, 2):
@@ -205,8 +274,19 @@ def error_box(title: str, text: str, inline: bool = False) -> str:
             f"<pre><code>{html.escape(text)}</code></pre></div>\n")
 
 
-def figure_html(entry: Entry, number: int, page: Page) -> str:
-    """A numbered <figure>: light and dark drawings, caption, link to its code."""
+def playground_query(state: dict, ref: str, epoch: int = 0) -> str:
+    """The playground URL's query for a run's state (docs/playground/state.js parses it)."""
+    def text(v):
+        return ",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+    fields = [(k, text(state[k])) for k in PLAYGROUND_FIELDS] + [("epoch", str(epoch)),
+                                                                   ("ref", ref)]
+    return "&".join(f"{k}={quote(v, safe=',')}" for k, v in fields)
+
+
+def figure_html(entry: Entry, number: int, page: Page, explore=()) -> str:
+    """A numbered <figure>: light and dark drawings, caption, link to its code, and
+    links that open each of its exported runs in the playground."""
     spec, module = entry.spec, entry.module
     depth = page.src.count("/")
     base = "../" * depth + f"figures/{module.name}/{spec.name}"
@@ -222,6 +302,9 @@ def figure_html(entry: Entry, number: int, page: Page) -> str:
     code = page.code_url(module.name) if page.code_url else None
     link = (f' <a class="nl-source" href="{code}">Drawn by <code>{module.rel}</code></a>'
             if code else "")
+    if explore:
+        runs = " · ".join(f'<a href="{html.escape(url)}">{html.escape(title)}</a>' for title, url in explore)
+        link += f' <span class="nl-explore">Explore in the playground: {runs}</span>'
     caption = (f'<figcaption><span class="nl-fignum">Figure {number}.</span> '
                f"{html.escape(spec.caption)}{link}</figcaption>")
     body = "\n".join(parts)

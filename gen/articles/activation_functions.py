@@ -1,7 +1,9 @@
 """Figures for docs/articles/activation-functions.md.
 
-Everything shown is computed here: the classifiers are trained with
-scikit-learn, the gradients are backpropagated with gen.lib.mlp.
+Everything shown is computed here: the linear classifier is trained with
+scikit-learn, the small networks of the decision-boundary figures with the
+playground's numpy reference (gen.lib.playground, which the browser playground
+replays exactly), the gradients are backpropagated with gen.lib.mlp.
 """
 from __future__ import annotations
 
@@ -12,26 +14,8 @@ from gen.lib import mlp
 from gen.lib.activations import ACTIVATIONS, LEAKY_SLOPE, sigmoid, softmax
 
 HIDDEN = (16, 16)
-SK_ACTIVATIONS = ("identity", "relu", "logistic", "tanh")   # scikit-learn's names
-LABELS = {"identity": "identity (no activation)", "relu": "ReLU",
-          "logistic": "sigmoid", "tanh": "tanh"}
-
-
-def xor_data(n, rng, noise=0.15):
-    """Four blobs at the corners of a square; opposite corners share a class."""
-    corners = rng.integers(0, 2, size=(n, 2))
-    X = (corners * 2 - 1) + rng.normal(0, noise * 2, size=(n, 2))
-    y = corners[:, 0] ^ corners[:, 1]
-    return X, y
-
-
-def datasets(seed, quick):
-    from sklearn.datasets import make_circles
-
-    n = 200 if quick else 400
-    rng = np.random.default_rng(seed)
-    circles = make_circles(n_samples=n, noise=0.08, factor=0.5, random_state=seed)
-    return {"circles": circles, "xor": xor_data(n, rng)}
+LABELS = {"identity": "identity", "relu": "ReLU",
+          "sigmoid": "sigmoid", "tanh": "tanh"}
 
 
 def split(X, y, seed):
@@ -46,7 +30,7 @@ def grid(X, steps):
     return xx, yy, np.c_[xx.ravel(), yy.ravel()]
 
 
-def draw_regions(ax, xx, yy, proba, X, y, theme, title):
+def draw_regions(ax, xx, yy, proba, X, y, theme, title, hollow=False):
     """Where the model predicts each class (flat fills compress well), and the boundary."""
     cs = ax.contourf(xx, yy, proba, levels=[0, 0.5, 1], cmap=theme.region_cmap(),
                      vmin=-0.2, vmax=1.2)
@@ -54,8 +38,9 @@ def draw_regions(ax, xx, yy, proba, X, y, theme, title):
     ax.contour(xx, yy, proba, levels=[0.5], colors=[theme.fg], linewidths=1.2)
     for label, marker in ((0, "o"), (1, "^")):
         pts = X[y == label]
-        ax.scatter(pts[:, 0], pts[:, 1], s=12, marker=marker, color=theme.colors[label],
-                   edgecolors="none", label=f"class {label}")
+        style = (dict(facecolors="none", edgecolors=theme.colors[label], linewidths=0.9)
+                 if hollow else dict(color=theme.colors[label], edgecolors="none"))
+        ax.scatter(pts[:, 0], pts[:, 1], s=12, marker=marker, label=f"class {label}", **style)
     ax.set(title=title, xticks=[], yticks=[], aspect="equal")
     ax.grid(False)
 
@@ -88,50 +73,104 @@ def linear_boundary(seed, quick=False):
     return draw, {"linear_test_acc": acc}
 
 
+# The network of the next two figures, trained by the playground's numpy reference
+# (gen/lib/playground): the browser playground replays these runs bit for bit.
+PLAYGROUND = dict(layers=HIDDEN, opt="adam", lr=0.01, batch=10, noise=0.25, n=400, train=0.7)
+EPOCHS = 100
+PLAY_ACTS = ("identity", "relu", "sigmoid", "tanh")
+
+
+def play(data, act, seed, quick):
+    """One playground run: the configuration, trained for EPOCHS epochs."""
+    from gen.lib.playground import nn
+
+    cfg = nn.config(data=data, act=act, seed=seed, **PLAYGROUND)
+    return nn.train(cfg, epochs=30 if quick else EPOCHS)
+
+
+def run_grid(run, steps):
+    from gen.lib.playground import nn
+
+    X = np.concatenate([run["X_train"], run["X_test"]])
+    xx, yy, pts = grid(X, steps)
+    return xx, yy, nn.probabilities(run["net"], run["cfg"], pts).reshape(xx.shape)
+
+
 @figure("nonlinear-boundaries",
-        caption="The same two-hidden-layer network (16 units each) trained on circles and on "
-                "XOR with four different hidden activations. With the identity it can only "
-                "draw a straight line; with ReLU, sigmoid or tanh it bends the boundary "
-                "around the data. Titles give test accuracy.",
+        caption="The same two-hidden-layer network (16 units each, Adam, 100 epochs) trained on "
+                "circles and on XOR with four different hidden activations. With the identity "
+                "it can only draw a straight line and stays near chance; with ReLU, sigmoid or "
+                "tanh it bends the boundary around the data. Titles give test accuracy; each "
+                "panel opens in the playground below the figure.",
         alt="A grid of eight decision-region plots: two rows (circles, XOR) by four columns "
             "(identity, ReLU, sigmoid, tanh). The identity column shows a straight "
             "boundary that cuts through both classes; the other three columns show a closed "
-            "curve around the inner circle and a cross-shaped split for XOR.",
+            "curve around the inner disc and a cross-shaped split for XOR.",
         size=(10.0, 5.4),
         # PNG: as SVG this figure has >1,300 elements, which the browser draws on the
         # page's main thread (Lighthouse blocking time on phones); pixels decode off it.
         format="png")
 def nonlinear_boundaries(seed, quick=False):
-    from sklearn.neural_network import MLPClassifier
+    from gen.lib.playground import nn
 
-    results, numbers = {}, {}
-    for data_name, (X, y) in datasets(seed, quick).items():
-        X_train, X_test, y_train, y_test = split(X, y, seed)
-        xx, yy, pts = grid(X, 100 if quick else 150)
-        for act in SK_ACTIVATIONS:
-            # L-BFGS trains every activation here, but reliably only with a tight
-            # tolerance: a sigmoid network starts with gradients so small that, for some
-            # seeds, the default tol (1e-4) declares convergence after a few iterations,
-            # at chance accuracy (see the test). That is a training-setup artefact, not a
-            # property of the activation.
-            model = MLPClassifier(HIDDEN, activation=act, solver="lbfgs", alpha=1e-3,
-                                  tol=1e-8, max_iter=500 if quick else 3000,
-                                  random_state=seed)
-            model.fit(X_train, y_train)
-            acc = model.score(X_test, y_test)
+    results, numbers, exports = {}, {}, {}
+    for data_name in ("circles", "xor"):
+        for act in PLAY_ACTS:
+            run = play(data_name, act, seed, quick)
+            acc = run["history"]["test_acc"][-1]
             numbers[f"{data_name}_{act}_acc"] = acc
-            results[data_name, act] = (xx, yy, model.predict_proba(pts)[:, 1].reshape(xx.shape),
-                                       X_test, y_test, acc)
+            results[data_name, act] = (*run_grid(run, 100 if quick else 150),
+                                       run["X_test"], run["y_test"], acc)
+            exports[f"{data_name}-{act}"] = nn.export(run, f"{data_name}, {LABELS[act]}")
 
     def draw(fig, theme):
-        axes = fig.subplots(2, len(SK_ACTIVATIONS))
+        axes = fig.subplots(2, len(PLAY_ACTS))
         for row, data_name in enumerate(("circles", "xor")):
-            for col, act in enumerate(SK_ACTIVATIONS):
+            for col, act in enumerate(PLAY_ACTS):
                 xx, yy, proba, X, y, acc = results[data_name, act]
                 draw_regions(axes[row, col], xx, yy, proba, X, y, theme,
-                             f"{LABELS[act]}\n{data_name}: {acc:.0%}")
+                             f"{LABELS[act]}{' (none)' * (act == 'identity')}\n{data_name}: {acc:.0%}")
 
-    return draw, numbers
+    return draw, numbers, exports
+
+
+@figure("playground-run",
+        caption="The playground's starting point: the ReLU network of Figure 2 on circles after "
+                "100 epochs. Left, where it predicts each class (training points filled, test "
+                "points hollow); right, its training and test loss per epoch. In the browser "
+                "this figure is a playground that trains the same network from the same "
+                "initial weights and arrives at the same numbers.",
+        alt="Two panels. Left, a decision-region plot: a closed boundary around the inner disc "
+            "of points, with the outer ring of the other class outside it. Right, two falling "
+            "loss curves over 100 epochs, training and test, that drop steeply in the first "
+            "ten epochs and then level off close to zero.",
+        size=(8.0, 3.6), format="png")
+def playground_run(seed, quick=False):
+    from gen.lib.playground import nn
+
+    run = play("circles", "relu", seed, quick)
+    xx, yy, proba = run_grid(run, 100 if quick else 150)
+    h = run["history"]
+    epochs = np.arange(len(h["train_loss"]))
+    numbers = {"play_epochs": int(epochs[-1]), "play_test_acc": h["test_acc"][-1],
+               "play_train_acc": h["train_acc"][-1], "play_test_loss": h["test_loss"][-1],
+               "play_initial_loss": h["train_loss"][0]}
+
+    def draw(fig, theme):
+        left, right = fig.subplots(1, 2, width_ratios=(1, 1.3))
+        draw_regions(left, xx, yy, proba, run["X_test"], run["y_test"], theme,
+                     f"test accuracy {h['test_acc'][-1]:.0%}", hollow=True)
+        for label, marker in ((0, "o"), (1, "^")):
+            pts = run["X_train"][run["y_train"] == label]
+            left.scatter(pts[:, 0], pts[:, 1], s=10, marker=marker, color=theme.colors[label],
+                         edgecolors="none")
+        right.plot(epochs, h["train_loss"], color=theme.colors[0], label="training loss")
+        right.plot(epochs, h["test_loss"], color=theme.colors[1], linestyle="--",
+                   label="test loss")
+        right.set(xlabel="epoch", ylabel="cross-entropy", title="loss", ylim=(0, None))
+        right.legend()
+
+    return draw, numbers, {"run": nn.export(run, "circles, ReLU")}
 
 
 CURVES = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "selu", "gelu", "silu", "softplus")

@@ -290,3 +290,25 @@ def probabilities(net, cfg, X):
         return xmath.sigmoid(z[:, 0])
     e = xmath.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
+
+
+def export(run, title: str) -> dict:
+    """A run as the JSON the playground and its tests read (figures/<module>/<figure>/).
+
+    `title` names the run in the page's "Explore in the playground" links."""
+    def layers(net):
+        return [{"shape": list(W.shape), "W": W.ravel().tolist(), "b": b.tolist()}
+                for W, b in net]
+
+    cfg = {**run["cfg"], "features": list(run["cfg"]["features"]),
+           "layers": list(run["cfg"]["layers"]), "epochs": len(run["history"]["train_loss"]) - 1}
+    return {
+        "format": "nonlinear-playground-run/1",
+        "title": title,
+        "state": cfg,
+        "data": {"X_train": run["X_train"].tolist(), "y_train": run["y_train"].tolist(),
+                 "X_test": run["X_test"].tolist(), "y_test": run["y_test"].tolist()},
+        "initial": layers(run["initial"]),
+        "final": layers(run["net"]),
+        "history": run["history"],
+    }

@@ -1,0 +1,125 @@
+// The playground's state and its URL: every field parsed, validated and clamped.
+// A shared URL is a stranger's input: unknown or malformed fields fall back to the
+// defaults, out-of-range numbers are clamped, and each such change is reported as a
+// short plain-text notice (the view shows it with textContent, never as HTML).
+import { DATASETS } from "./core/data.js";
+import { ACTIVATIONS, FEATURES } from "./core/nn.js";
+
+export const LIMITS = { layers: 6, width: 16, n: [20, 1000], epoch: 10000, query: 2000 };
+export const LR_STEPS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+export const RATE_STEPS = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
+
+const enumOf = (values, dflt) => ({ kind: "enum", values, dflt });
+const num = (min, max, dflt, int = false) => ({ kind: int ? "int" : "num", min, max, dflt });
+
+export const SCHEMA = {
+  data: enumOf(DATASETS, "circles"),
+  noise: num(0, 1, 0.25),
+  n: num(LIMITS.n[0], LIMITS.n[1], 400, true),
+  train: num(0.1, 0.9, 0.7),
+  seed: num(0, 4294967295, 0, true),
+  features: { kind: "set", values: FEATURES, dflt: ["x1", "x2"] },
+  layers: { kind: "layers", dflt: [16, 16] },
+  act: enumOf(Object.keys(ACTIVATIONS), "relu"),
+  init: enumOf(["glorot", "he", "normal"], "glorot"),
+  loss: enumOf(["bce", "mse"], "bce"),
+  opt: enumOf(["adam", "momentum", "sgd"], "adam"),
+  lr: num(LR_STEPS[0], LR_STEPS[LR_STEPS.length - 1], 0.01),
+  batch: num(1, LIMITS.n[1], 10, true),
+  reg: enumOf(["none", "l1", "l2"], "none"),
+  rate: num(0, 1, 0),
+  epoch: num(0, LIMITS.epoch, 0, true),
+};
+
+export function defaults() {
+  const s = {};
+  for (const [key, f] of Object.entries(SCHEMA)) s[key] = Array.isArray(f.dflt) ? [...f.dflt] : f.dflt;
+  return s;
+}
+
+const show = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+
+// One field from its URL text: [value, notice or null].
+function parseField(key, text) {
+  const f = SCHEMA[key];
+  const bad = (why) => [f.dflt, `ignored ${key}=${show(text)} (${why})`];
+  if (f.kind === "enum") {
+    return f.values.includes(text) ? [text, null] : bad(`not one of ${f.values.join(", ")}`);
+  }
+  if (f.kind === "int" || f.kind === "num") {
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) return bad("not a number");
+    let v = Number(text);
+    if (f.kind === "int") v = Math.round(v);
+    const clamped = Math.min(f.max, Math.max(f.min, v));
+    return [clamped, clamped === v ? null : `${key}=${show(text)} is out of range, used ${clamped}`];
+  }
+  if (f.kind === "set") {
+    const parts = text === "" ? [] : text.split(",");
+    const kept = FEATURES.filter((name) => parts.includes(name));
+    if (!kept.length) return bad("no known input feature");
+    const dropped = parts.filter((p) => !FEATURES.includes(p));
+    return [kept, dropped.length ? `ignored unknown features ${show(dropped.join(","))}` : null];
+  }
+  // layers: up to 6 comma-separated widths 1-16 ("" = no hidden layer)
+  if (text === "") return [[], null];
+  const parts = text.split(",");
+  if (parts.length > LIMITS.layers * 4 || !parts.every((p) => /^\d{1,6}$/.test(p))) {
+    return bad("write widths such as 16,16");
+  }
+  const widths = parts.slice(0, LIMITS.layers).map((p) => Math.min(LIMITS.width, Math.max(1, Number(p))));
+  const changed = parts.length > LIMITS.layers || widths.some((w, i) => w !== Number(parts[i]));
+  return [widths, changed ? `layers=${show(text)} exceeds ${LIMITS.layers} layers of 1-${LIMITS.width} units, used ${widths.join(",")}` : null];
+}
+
+// The state a query string describes, and what was ignored or changed: {state, notices}.
+export function parse(query) {
+  const state = defaults();
+  const notices = [];
+  if (typeof query !== "string" || query.length > LIMITS.query) {
+    return { state, notices: ["the link was too long to read; opened the defaults"] };
+  }
+  let params;
+  try {
+    params = new URLSearchParams(query);
+  } catch (e) {
+    return { state, notices: ["the link could not be read; opened the defaults"] };
+  }
+  const seen = new Set();
+  for (const [key, value] of params) {
+    if (!Object.hasOwn(SCHEMA, key)) {
+      if (key !== "ref") notices.push(`ignored unknown setting ${show(key)}`);
+      continue;
+    }
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [v, notice] = parseField(key, value);
+    state[key] = v;
+    if (notice) notices.push(notice);
+  }
+  return fix(state, notices);
+}
+
+// Rules between fields: a batch is at most the training set.
+export function fix(state, notices = []) {
+  const nTrain = Math.floor(state.n * state.train + 0.5);
+  if (state.batch > nTrain) {
+    notices.push(`batch=${state.batch} is larger than the ${nTrain} training points, used ${nTrain}`);
+    state.batch = nTrain;
+  }
+  return { state, notices };
+}
+
+export function serialise(state) {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(SCHEMA)) {
+    const v = state[key];
+    params.set(key, Array.isArray(v) ? v.join(",") : String(v));
+  }
+  return params.toString().replace(/%2C/g, ",");
+}
+
+// What the network core needs (everything but the epoch to start at).
+export function trainerState(state) {
+  const { epoch, ...rest } = state;
+  return rest;
+}

@@ -1,0 +1,49 @@
+// Loss and accuracy over epochs: two small line charts on one canvas.
+// Training solid, test dashed; the build's run (when known) as a thin dotted line.
+export function drawChart(canvas, history, ref, theme) {
+  const scale = window.devicePixelRatio || 1;
+  const w = Math.round((canvas.clientWidth || 300) * scale);
+  const h = Math.round((canvas.clientHeight || 200) * scale);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, w, h);
+  const epochs = Math.max(history.train_loss.length - 1, ref ? ref.train_loss.length - 1 : 0, 10);
+  const pad = { l: 34 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
+  const panelH = (h - 2 * pad.t - 2 * pad.b) / 2;
+  const finite = (v) => (Number.isFinite(v) ? v : 0);
+  const lossMax = Math.max(0.1, ...history.train_loss.map(finite), ...history.test_loss.map(finite));
+  const panels = [
+    { title: "loss", top: pad.t, keys: ["train_loss", "test_loss"], max: Math.min(lossMax, 5) },
+    { title: "accuracy", top: 2 * pad.t + panelH + pad.b, keys: ["train_acc", "test_acc"], max: 1 },
+  ];
+  ctx.font = `${11 * scale}px system-ui, sans-serif`;
+  for (const panel of panels) {
+    const x = (e) => pad.l + (e / epochs) * (w - pad.l - pad.r);
+    const y = (v) => panel.top + panelH - (Math.min(finite(v), panel.max) / panel.max) * panelH;
+    ctx.strokeStyle = theme.muted; ctx.lineWidth = scale; ctx.setLineDash([]);
+    ctx.beginPath(); ctx.moveTo(pad.l, panel.top); ctx.lineTo(pad.l, panel.top + panelH);
+    ctx.lineTo(w - pad.r, panel.top + panelH); ctx.stroke();
+    ctx.fillStyle = theme.fg;
+    ctx.fillText(panel.title, pad.l + 4 * scale, panel.top - 3 * scale);
+    ctx.fillText(panel.max.toPrecision(2).replace(/\.0+$/, ""), 2 * scale, panel.top + 8 * scale);
+    ctx.fillText("0", 2 * scale, panel.top + panelH);
+    const line = (values, colour, dash, width) => {
+      if (!values || !values.length) return;
+      ctx.strokeStyle = colour; ctx.lineWidth = width * scale; ctx.setLineDash(dash.map((d) => d * scale));
+      ctx.beginPath();
+      const step = Math.max(1, Math.floor(values.length / w));      // at most one point a pixel
+      for (let e = 0; e < values.length; e += step) {
+        if (e === 0) ctx.moveTo(x(e), y(values[e])); else ctx.lineTo(x(e), y(values[e]));
+      }
+      ctx.lineTo(x(values.length - 1), y(values[values.length - 1]));
+      ctx.stroke();
+    };
+    const [trainKey, testKey] = panel.keys;
+    if (ref) line(ref[testKey], theme.fg, [1, 3], 1);
+    line(history[trainKey], `rgb(${theme.c0.join(",")})`, [], 2);
+    line(history[testKey], `rgb(${theme.c1.join(",")})`, [6, 3], 2);
+  }
+  ctx.setLineDash([]);
+  ctx.fillStyle = theme.fg;
+  ctx.fillText(`epoch ${epochs}`, w - pad.r - ctx.measureText(`epoch ${epochs}`).width, h - 2 * scale);
+}
