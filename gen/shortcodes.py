@@ -210,7 +210,8 @@ class Expander:
             run = self.catalog.run(entry, export)
             ref = f"{entry.module.name}/{export.removesuffix('.json')}"
             out.append((run["title"],
-                        page.url_for(PLAYGROUND_PAGE) + "?" + playground_query(run["state"], ref)))
+                        page.url_for(PLAYGROUND_PAGE) + "?" +
+                        playground_query(run["state"], ref, epoch=run["state"]["epochs"])))
         return out
 
     def _playground(self, args: list[str], page: Page) -> str:
@@ -233,10 +234,11 @@ class Expander:
             return figure_html(entry, self.count, page, explore)
         run = self.catalog.run(entry, runs[name])
         ref = f"{entry.module.name}/{runs[name].removesuffix('.json')}"
-        depth = page.src.count("/")
+        run_path = f"figures/{entry.module.name}/{runs[name]}"
         attrs = {
             "class": "nl-playground",
-            "data-run": "../" * depth + f"figures/{entry.module.name}/{runs[name]}",
+            # Raw HTML: MkDocs rewrites no URL in it, so it is made relative to the page's URL.
+            "data-run": page.url_for(run_path) if page.url_for else run_path,
             "data-query": playground_query(run["state"], ref, epoch=run["state"]["epochs"]),
             "data-page": page.url_for(PLAYGROUND_PAGE) if page.url_for else "",
         }
@@ -281,7 +283,7 @@ def playground_query(state: dict, ref: str, epoch: int = 0) -> str:
 
     fields = [(k, text(state[k])) for k in PLAYGROUND_FIELDS] + [("epoch", str(epoch)),
                                                                    ("ref", ref)]
-    return "&".join(f"{k}={quote(v, safe=',')}" for k, v in fields)
+    return "&".join(f"{k}={quote(v, safe=',/')}" for k, v in fields)
 
 
 def figure_html(entry: Entry, number: int, page: Page, explore=()) -> str:

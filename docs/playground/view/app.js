@@ -49,25 +49,26 @@ export function mount(root, options = {}) {
   const app = h("div", { class: "nlp", role: "group", "aria-label": "Neural network playground" });
   const notice = h("p", { class: "nlp-notice", hidden: true });
   const status = h("p", { class: "nlp-status", role: "status", "aria-live": "polite" });
-  const play = h("button", { type: "button", class: "md-button md-button--primary", "aria-pressed": "false", text: "Play" });
-  const stepBtn = h("button", { type: "button", class: "md-button", text: "Step" });
-  const reset = h("button", { type: "button", class: "md-button", text: "Reset" });
+  // A toggle button: its name stays "Play", aria-pressed (and its look) says whether it plays.
+  const play = h("button", { type: "button", class: "nlp-button nlp-play", "aria-pressed": "false", text: "Play" });
+  const stepBtn = h("button", { type: "button", class: "nlp-button", text: "Step" });
+  const reset = h("button", { type: "button", class: "nlp-button", text: "Reset" });
   const epochOut = h("output", { class: "nlp-epoch", "aria-label": "epoch", text: "0" });
   const speed = h("select", { id: `${id}-speed` });
   for (const [v, t] of [["1", "1 epoch per frame"], ["0", "as fast as it can"]]) speed.append(h("option", { value: v, text: t }));
   const bar = h("div", { class: "nlp-bar" }, play, stepBtn, reset,
     h("span", { class: "nlp-epoch-label" }, "Epoch ", epochOut),
     h("label", { for: `${id}-speed`, text: "Speed " }), speed);
-  const planeCanvas = h("canvas", { class: "nlp-plane", role: "img", "aria-describedby": `${id}-plane-text` });
+  const planeCanvas = h("canvas", { class: "nlp-plane", role: "img", "aria-label": "Decision regions and data points", "aria-describedby": `${id}-plane-text` });
   const planeText = h("p", { id: `${id}-plane-text`, class: "nlp-summary" });
-  const chartCanvas = h("canvas", { class: "nlp-chart", role: "img", "aria-describedby": `${id}-chart-text` });
+  const chartCanvas = h("canvas", { class: "nlp-chart", role: "img", "aria-label": "Loss and accuracy per epoch", "aria-describedby": `${id}-chart-text` });
   const chartText = h("p", { id: `${id}-chart-text`, class: "nlp-summary" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
     h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
-  const copy = h("button", { type: "button", class: "md-button", text: "Copy link" });
+  const copy = h("button", { type: "button", class: "nlp-button", text: "Copy link" });
   app.append(notice, bar, views, controls, h("p", { class: "nlp-share-line" }, share, " ", copy), status);
 
   // --- controls, from a table: [key, label, kind, extra] --------------------------
@@ -98,7 +99,7 @@ export function mount(root, options = {}) {
   inputs.train = range("train", 0.1, 0.9, 0.05);
   inputs.n = number("n", LIMITS.n[0], LIMITS.n[1]);
   inputs.seed = number("seed", 0, SCHEMA.seed.max);
-  const regenerate = h("button", { type: "button", class: "md-button", text: "New data and weights" });
+  const regenerate = h("button", { type: "button", class: "nlp-button", text: "New data and weights" });
   const featureSet = h("fieldset", { class: "nlp-features" }, h("legend", { text: "Inputs" }));
   for (const f of SCHEMA.features.values) {
     const c = h("input", { type: "checkbox", name: "features", value: f, id: `${id}-f-${f}` });
@@ -201,7 +202,7 @@ export function mount(root, options = {}) {
     updateLink();
   }
   function updateLink() {
-    const q = serialise({ ...state, epoch: trainer ? trainer.epoch : 0 }) + (refPath && REF.test(refPath) ? `&ref=${refPath}` : "");
+    const q = serialise({ ...state, epoch: trainer ? Math.max(trainer.epoch, target) : 0 }) + (refPath && REF.test(refPath) ? `&ref=${refPath}` : "");
     const href = `${options.page || root.dataset.page || ""}?${q}`;
     share.href = href;
     if (pageMode) history.replaceState(history.state, "", `?${q}`);
@@ -251,7 +252,6 @@ export function mount(root, options = {}) {
   function schedule() { if (!frame) frame = requestAnimationFrame(tick); }
   function setPlaying(on) {
     playing = on;
-    play.textContent = on ? "Pause" : "Play";
     play.setAttribute("aria-pressed", String(on));
     if (on) schedule(); else { updateLink(); say(`Paused. ${summary()}`); }
   }
@@ -319,7 +319,8 @@ export function mount(root, options = {}) {
     }).catch(() => {});
   }
   // Expose the live objects for the browser tests (and for curious readers).
-  root.playground = { get trainer() { return trainer; }, get state() { return state; }, setPlaying, rebuild, notices };
+  root.playground = { get trainer() { return trainer; }, get state() { return state; },
+    get replaying() { return trainer.epoch < target; }, setPlaying, rebuild, notices };
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
 }

@@ -1,0 +1,209 @@
+"""The playground's numpy reference (gen/lib/playground) and what the build exports for it.
+
+The browser side is checked against these in tests/browser/test_playground.py.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+from scipy.special import erf, expit
+
+from conftest import ROOT, tiny_figure
+from gen import build as pipeline
+from gen.lib import activations as ref
+from gen.lib.playground import data, nn, xmath
+
+PLAYGROUND = ROOT / "docs" / "playground"
+LOADER = ROOT / "docs" / "javascripts" / "playground.js"
+BUDGET_GZIP = 25_000          # bytes of JS and CSS, gzipped (issue: at most 25 kB)
+
+
+def rel_err(a, b):
+    return np.max(np.abs(a - b) / np.maximum(np.abs(b), 1e-300))
+
+
+X = np.concatenate([np.linspace(-40, 40, 40001), np.geomspace(1e-12, 1, 500),
+                    -np.geomspace(1e-12, 1, 500)])
+
+
+@pytest.mark.parametrize("name, ours, numpys", [
+    ("exp", xmath.exp, np.exp), ("expm1", xmath.expm1, np.expm1), ("tanh", xmath.tanh, np.tanh),
+    ("sigmoid", xmath.sigmoid, expit)])
+def test_elementary_functions_are_within_a_few_ulp_of_numpy(name, ours, numpys):
+    assert rel_err(ours(X), numpys(X)) < 4e-16 * 2, name
+
+
+def test_log_and_log1p_cover_the_whole_range():
+    x = np.concatenate([np.geomspace(5e-324, 1e308, 20001), [1.0, 2.0, 0.5]])
+    assert rel_err(xmath.log(x[x != 1]), np.log(x[x != 1])) < 5e-16
+    assert xmath.log(np.array([1.0]))[0] == 0.0
+    assert np.isneginf(xmath.log(np.array([0.0]))[0]) and np.isnan(xmath.log(np.array([-1.0]))[0])
+    t = np.geomspace(1e-300, 1e3, 5001)
+    assert rel_err(xmath.log1p(t), np.log1p(t)) < 5e-16
+
+
+def test_sin_and_cos_on_the_range_the_data_uses():
+    x = np.linspace(-50, 50, 100001)
+    assert np.max(np.abs(xmath.sin(x) - np.sin(x))) < 5e-16
+    assert np.max(np.abs(xmath.cos(x) - np.cos(x))) < 5e-16
+
+
+def test_exp_limits():
+    assert xmath.exp(np.array([710.0]))[0] == np.inf and xmath.exp(np.array([-746.0]))[0] == 0
+    sub = np.array([-740.0, -744.0, -709.0, 709.7])
+    assert np.all(rel_err(xmath.exp(sub), np.exp(sub)) < 1e-15)
+
+
+GRID = np.linspace(-6, 6, 2401)
+
+
+@pytest.mark.parametrize("name", sorted(nn.ACTIVATIONS))
+def test_activations_match_the_figures_ones(name):
+    """The playground's activations are gen.lib.activations' (GELU: its tanh form)."""
+    f, _ = nn.ACTIVATIONS[name]
+    if name == "gelu":
+        c = np.sqrt(2 / np.pi)
+        tanh_form = 0.5 * GRID * (1 + np.tanh(c * (GRID + 0.044715 * GRID**3)))
+        np.testing.assert_allclose(f(GRID), tanh_form, rtol=1e-14, atol=1e-15)
+        erf_form = GRID * 0.5 * (1 + erf(GRID / np.sqrt(2)))
+        assert np.max(np.abs(f(GRID) - erf_form)) < 1e-3      # the approximation, as documented
+        return
+    theirs = (lambda x: ref.leaky_relu(x, nn.LEAKY_SLOPE)) if name == "leaky_relu" else ref.ACTIVATIONS[name][0]
+    np.testing.assert_allclose(f(GRID), theirs(GRID), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", sorted(nn.ACTIVATIONS))
+def test_activation_derivatives_match_finite_differences(name):
+    f, df = nn.ACTIVATIONS[name]
+    x = GRID[np.abs(GRID) > 1e-3]                     # ReLU family: kink at 0
+    h = 1e-6
+    numeric = (f(x + h) - f(x - h)) / (2 * h)
+    np.testing.assert_allclose(df(x, f(x)), numeric, rtol=1e-6, atol=1e-8)
+
+
+@pytest.mark.parametrize("loss, classes", [("bce", 2), ("mse", 2), ("bce", 3)])
+@pytest.mark.parametrize("act", ["tanh", "relu", "softplus"])
+def test_backward_matches_finite_differences(act, loss, classes):
+    rng = np.random.default_rng(3)
+    A = rng.normal(size=(6, 3))
+    y = rng.integers(0, classes, 6)
+    net = nn.init([3, 5, 4, 1 if classes == 2 else classes], seed=4, scheme="he")
+    for layer in net:                     # biases off zero: no pre-activation sits on ReLU's kink
+        layer[1] = rng.normal(0, 0.5, layer[1].shape)
+    _, grads = nn.backward(net, A, y, act, loss)
+    h = 1e-6
+    for layer, grad in zip(net, grads):
+        for k in range(2):
+            for idx in list(np.ndindex(layer[k].shape))[:8]:
+                old = layer[k][idx]
+                layer[k][idx] = old + h
+                up = nn.evaluate(net, A, y, act, loss)[0]
+                layer[k][idx] = old - h
+                down = nn.evaluate(net, A, y, act, loss)[0]
+                layer[k][idx] = old
+                assert grad[k][idx] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-9)
+
+
+def test_bce_from_logits_is_stable_where_the_naive_form_fails():
+    z = np.array([[-800.0], [-30.0], [0.0], [30.0], [800.0]])
+    per, _ = nn.losses(z, np.array([1, 1, 0, 0, 0]), "bce")
+    assert np.all(np.isfinite(per))
+    np.testing.assert_allclose(per, [800.0, 30.0, np.log(2), 30.0, 800.0], rtol=1e-12)
+
+
+def test_mulberry32_streams():
+    """Known first outputs of mulberry32 (seed 0), and independent streams per purpose."""
+    rng = data.Mulberry32(0)
+    first = [rng() for _ in range(3)]
+    assert first[0] == 1144304738 / 2**32            # the reference implementation's
+    assert len(set(first)) == 3 and all(0 <= u < 1 for u in first)
+    u = data.stream(7, "data").uniforms(20000)
+    assert abs(u.mean() - 0.5) < 0.01 and abs(u.var() - 1 / 12) < 0.005
+    assert not np.array_equal(data.stream(7, "data").uniforms(5), data.stream(7, "init").uniforms(5))
+    z = data.stream(7, "init").normals(20001)
+    assert len(z) == 20001 and abs(z.mean()) < 0.03 and abs(z.std() - 1) < 0.03
+
+
+@pytest.mark.parametrize("name", data.DATASETS)
+def test_data_sets_are_balanced_and_seeded(name):
+    X, y = data.generate(name, 300, 0.1, seed=5)
+    assert X.shape == (300, 2) and y.tolist() == [i % 2 for i in range(300)]
+    assert np.all(np.abs(X) < 4.5)
+    X2, _ = data.generate(name, 300, 0.1, seed=5)
+    assert np.array_equal(X, X2)
+    assert not np.array_equal(X, data.generate(name, 300, 0.1, seed=6)[0])
+
+
+def test_what_the_data_sets_are():
+    X, y = data.generate("circles", 400, 0.0, seed=1)
+    r = np.hypot(X[:, 0], X[:, 1])
+    assert r[y == 1].max() <= 1.0 + 1e-12 and r[y == 0].min() >= 1.6 - 1e-12
+    X, y = data.generate("xor", 400, 0.0, seed=1)
+    assert np.all((X[:, 0] * X[:, 1] > 0) == (y == 1))
+    X, y = data.generate("blobs", 400, 0.0, seed=1)
+    assert np.all((X[:, 0] + X[:, 1] > 0) == (y == 1))             # separable by a line
+
+
+def test_training_reproduces_itself_and_reset_gives_the_same_start():
+    cfg = nn.config(data="xor", act="tanh", epochs=5, n=120)
+    a, b = nn.train(cfg), nn.train(cfg)
+    assert a["history"] == b["history"]
+    for (Wa, _), (Wb, _) in zip(a["initial"], b["initial"]):
+        assert np.array_equal(Wa, Wb)
+    other = nn.train(nn.config(data="xor", act="tanh", epochs=5, n=120, seed=1))
+    assert other["history"] != a["history"]
+
+
+def test_the_unknown_setting_is_named():
+    with pytest.raises(ValueError, match="activation"):
+        nn.config(activation="relu")
+
+
+def test_export_holds_what_the_browser_replays():
+    run = nn.train(nn.config(data="circles", n=60, epochs=3))
+    out = nn.export(run, "circles, ReLU")
+    text = json.dumps(out, allow_nan=False)
+    back = json.loads(text)
+    assert back["state"]["epochs"] == 3 and len(back["history"]["train_loss"]) == 4
+    assert back["initial"][0]["shape"] == [2, 16]
+    assert np.array_equal(np.array(back["initial"][0]["W"]), run["initial"][0][0].ravel())
+    assert np.array_equal(np.array(back["data"]["X_train"]), run["X_train"])   # exact floats
+
+
+def test_the_page_weight_budget():
+    """The playground's JavaScript and CSS, gzipped, within the issue's 25 kB."""
+    files = [*PLAYGROUND.rglob("*.js"), *PLAYGROUND.rglob("*.css"), LOADER]
+    total = sum(len(gzip.compress(f.read_bytes(), 9)) for f in files)
+    assert total <= BUDGET_GZIP, f"{total} bytes gzipped over {len(files)} files"
+
+
+# --- the pipeline's exports -----------------------------------------------------------
+
+EXPORTING = tiny_figure("one").replace(
+    'return draw, {"one_value"', 'return draw, {"one_x": 1}, {"run-a": {"v": value}, "run-b": [1, 2]}\n    _unused = {"one_value"')
+
+
+def test_exports_are_written_next_to_the_figure_and_pruned(tiny_project):
+    tiny_project.write("gen/articles/alpha.py", EXPORTING)
+    report = pipeline.build(tiny_project.root, jobs=1)
+    assert not report.failures, report.failures
+    folder = tiny_project.root / "figures" / "alpha"
+    assert json.loads((folder / "one" / "run-a.json").read_text()) == {"v": 1.0}
+    entry = json.loads((folder / "one.json").read_text())
+    assert entry["exports"] == ["one/run-a.json", "one/run-b.json"]
+    (folder / "one" / "run-b.json").unlink()                  # a lost export reruns the figure
+    assert any("output missing" in r for job in pipeline.plan(tiny_project.root)
+               for r in job.reasons if job.label == "alpha/one")
+    tiny_project.write("gen/articles/alpha.py", tiny_figure("one"))   # no exports any more
+    assert not pipeline.build(tiny_project.root, jobs=1).failures
+    assert not (folder / "one").exists()
+
+
+def test_a_bad_export_names_the_figure(tiny_project):
+    tiny_project.write("gen/articles/alpha.py", EXPORTING.replace('"run-b": [1, 2]', '"run-b": float("nan")'))
+    report = pipeline.build(tiny_project.root, jobs=1)
+    assert report.failures and "export 'run-b'" in report.failures[0].error
+    assert "figure 'one'" in report.failures[0].error
