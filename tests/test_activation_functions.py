@@ -21,7 +21,7 @@ def test_identity_network_stays_near_chance(n, data):
 
 
 @pytest.mark.parametrize("data", ["circles", "xor"])
-@pytest.mark.parametrize("act", ["relu", "logistic", "tanh"])
+@pytest.mark.parametrize("act", ["relu", "sigmoid", "tanh"])
 def test_nonlinear_networks_solve_both_datasets(n, data, act):
     assert n[f"{data}_{act}_acc"] >= 0.95
     assert n[f"{data}_{act}_acc"] > n[f"{data}_identity_acc"] + 0.3
@@ -90,6 +90,7 @@ def test_default_lbfgs_tolerance_can_stall_a_sigmoid_network():
     seeds, because its first gradients are already below the tolerance; tol=1e-8 trains it."""
     import warnings
 
+    from sklearn.datasets import make_circles
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
@@ -99,7 +100,7 @@ def test_default_lbfgs_tolerance_can_stall_a_sigmoid_network():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for seed in range(5):
-            X, y = af.datasets(seed, quick=False)["circles"]
+            X, y = make_circles(n_samples=400, noise=0.08, factor=0.5, random_state=seed)
             X_train, X_test, y_train, y_test = af.split(X, y, seed)
 
             def fit(tol):
@@ -112,3 +113,40 @@ def test_default_lbfgs_tolerance_can_stall_a_sigmoid_network():
                 stalled.append(seed)
                 assert fit(1e-8).score(X_test, y_test) >= 0.95
     assert stalled, "no seed stalls with the default tolerance: reword the article's note"
+
+
+# --- the playground section: what the article tells readers they will see -------------
+
+def test_the_playground_figure_is_the_panel_it_starts_from(n):
+    """The embedded playground starts from the ReLU-on-circles panel of Figure 2."""
+    assert n["play_test_acc"] == n["circles_relu_acc"]
+    assert n["play_epochs"] == 100
+
+
+def _play(**changes):
+    from gen.articles import activation_functions as af
+    from gen.lib.playground import nn
+
+    return nn.train(nn.config(**{**af.PLAYGROUND, "data": "circles", **changes}),
+                    epochs=changes.pop("epochs", 40))["history"]
+
+
+def test_squared_inputs_let_a_linear_network_separate_the_circles():
+    assert _play(act="identity", features=("x1", "x2", "x1sq", "x2sq"))["test_acc"][-1] >= 0.9
+
+
+def test_sigmoid_stays_on_the_initial_plateau_longer_than_relu():
+    sigmoid, relu = _play(act="sigmoid", epochs=10), _play(act="relu", epochs=10)
+    assert sigmoid["train_loss"][5] > 2 * relu["train_loss"][5]
+
+
+def test_two_relu_units_run_out_of_bends_on_the_spiral():
+    small = _play(act="relu", data="spiral", layers=(2,), epochs=60)
+    big = _play(act="relu", data="spiral", epochs=60)
+    assert small["test_acc"][-1] < 0.7 and big["test_acc"][-1] > small["test_acc"][-1] + 0.1
+
+
+def test_sgd_at_rate_3_jumps_about_instead_of_falling():
+    h = _play(act="relu", opt="sgd", lr=3.0, epochs=30)
+    rises = sum(b > a + 0.05 for a, b in zip(h["train_loss"], h["train_loss"][1:]))
+    assert rises >= 3 and h["train_loss"][-1] > _play(act="relu", opt="sgd", lr=0.1, epochs=30)["train_loss"][-1]
