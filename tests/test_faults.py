@@ -40,7 +40,7 @@ FAULTS = {
     # this order; the hanging one last, so that no worker is started just to be closed.
     "raises": ("raise ValueError('bad data')", ["ValueError: bad data"]),
     "wrong-type": ("return 'a picture'",
-                   ["returned str", "must return draw or (draw, numbers)"]),
+                   ["returned str", "must return draw, (draw, numbers)"]),
     "too-big": ("""\
 def draw(fig, theme):
     rng = np.random.default_rng(seed)

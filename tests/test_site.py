@@ -68,7 +68,9 @@ def test_every_quoted_number_appears_as_computed(site):
 def test_figures_on_pages_have_alt_text_and_numbered_captions(site):
     for md in articles():
         html = html_of(site, md)
-        wanted = [n for k, n, _ in SHORTCODE.findall(prose(md.read_text())) if k == "figure"]
+        # A playground stands in place of a figure, and is numbered like one.
+        wanted = [n for k, n, _ in SHORTCODE.findall(prose(md.read_text()))
+                  if k in ("figure", "playground")]
         assert html.count('class="nl-figure"') == len(wanted), md.name
         for i in range(1, len(wanted) + 1):
             assert f"Figure {i}.</span>" in html

@@ -18,7 +18,9 @@ from .support import ROOT, SCHEMES, article_pages, scroll_through, toggle_palett
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 MATERIAL_SCHEME = {"light": "default", "dark": "slate"}
 
-FIGURES = """() => [...document.querySelectorAll('figure.nl-figure')].map(f => ({
+# A live playground hides the figure it stood in for (it comes back in print).
+FIGURES = """() => [...document.querySelectorAll('figure.nl-figure')]
+  .filter(f => !f.closest('.nl-playground--live')).map(f => ({
     id: f.id,
     images: [...f.querySelectorAll('img')].map(i => ({
         src: i.getAttribute('src'), alt: i.alt, visible: i.checkVisibility(),

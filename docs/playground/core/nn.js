@@ -29,14 +29,18 @@ export const ACTIVATIONS = {
   softplus: [(z) => (z > 0 ? z : 0) + log1p(exp(-Math.abs(z))), (z) => sigmoid(z)],
 };
 
-export function features(x1, x2, names, out) {
-  const all = { x1, x2, x1sq: x1 * x1, x2sq: x2 * x2, x1x2: x1 * x2 };
-  let i = 0;
-  for (const f of FEATURES) {
-    if (!names.includes(f)) continue;
-    out[i++] = f === "sinx1" ? sin(x1) : f === "sinx2" ? sin(x2) : all[f];
-  }
-  return out;
+// The input columns the network sees, in FEATURES order: a function made once per
+// choice of inputs, since the heat map calls it for every cell of every frame.
+const COLUMN = {
+  x1: (x1) => x1, x2: (x1, x2) => x2, x1sq: (x1) => x1 * x1, x2sq: (x1, x2) => x2 * x2,
+  x1x2: (x1, x2) => x1 * x2, sinx1: (x1) => sin(x1), sinx2: (x1, x2) => sin(x2),
+};
+export function featureMap(names) {
+  const columns = FEATURES.filter((f) => names.includes(f)).map((f) => COLUMN[f]);
+  return (x1, x2, out) => {
+    for (let i = 0; i < columns.length; i++) out[i] = columns[i](x1, x2);
+    return out;
+  };
 }
 
 export function sizes(state, classes = 2) {
@@ -130,8 +134,9 @@ export class Trainer {
     const { X, y } = generate(state.data, state.n, state.noise, state.seed);
     const k = trainCount(state.n, state.train);
     const d = sizes(state)[0];
+    this.features = featureMap(state.features);
     const rows = (from, to) => Array.from({ length: to - from }, (_, i) =>
-      features(X[2 * (from + i)], X[2 * (from + i) + 1], state.features, new Float64Array(d)));
+      this.features(X[2 * (from + i)], X[2 * (from + i) + 1], new Float64Array(d)));
     this.points = { X, y, k };
     this.train = { A: rows(0, k), y: y.subarray(0, k) };
     this.test = { A: rows(k, state.n), y: y.subarray(k) };
@@ -250,7 +255,7 @@ export class Trainer {
     let i = 0;
     for (const x2 of ys) {
       for (const x1 of xs) {
-        const z = forward(this.net, features(x1, x2, this.state.features, input), this.state.act, zs, as);
+        const z = forward(this.net, this.features(x1, x2, input), this.state.act, zs, as);
         out[i++] = sigmoid(z[0]);
       }
     }

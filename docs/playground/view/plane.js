@@ -2,7 +2,7 @@
 // (class by colour and by shape: circles class 0, triangles class 1; training
 // points filled, test points hollow).
 export const EXTENT = 3.6;                  // the plane shows [-EXTENT, EXTENT]^2
-const CELLS = 48;                           // heat-map resolution (cells per side)
+const CELLS = 40;                           // heat-map resolution (cells per side)
 
 export const gridAxis = Float64Array.from({ length: CELLS }, (_, i) =>
   -EXTENT + (2 * EXTENT * (i + 0.5)) / CELLS);
