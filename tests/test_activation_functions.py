@@ -92,6 +92,7 @@ def test_default_lbfgs_tolerance_can_stall_a_sigmoid_network():
 
     from sklearn.datasets import make_circles
     from sklearn.exceptions import ConvergenceWarning
+    from sklearn.model_selection import train_test_split
     from sklearn.neural_network import MLPClassifier
 
     from gen.articles import activation_functions as af
@@ -101,7 +102,8 @@ def test_default_lbfgs_tolerance_can_stall_a_sigmoid_network():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for seed in range(5):
             X, y = make_circles(n_samples=400, noise=0.08, factor=0.5, random_state=seed)
-            X_train, X_test, y_train, y_test = af.split(X, y, seed)
+            X_train, X_test, y_train, y_test = train_test_split(
+                X, y, test_size=0.3, random_state=seed, stratify=y)
 
             def fit(tol):
                 return MLPClassifier(af.HIDDEN, activation="logistic", solver="lbfgs",

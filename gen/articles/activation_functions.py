@@ -18,12 +18,6 @@ LABELS = {"identity": "identity", "relu": "ReLU",
           "sigmoid": "sigmoid", "tanh": "tanh"}
 
 
-def split(X, y, seed):
-    from sklearn.model_selection import train_test_split
-
-    return train_test_split(X, y, test_size=0.3, random_state=seed, stratify=y)
-
-
 def grid(X, steps):
     lo, hi = X.min(axis=0) - 0.4, X.max(axis=0) + 0.4
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], steps), np.linspace(lo[1], hi[1], steps))
@@ -45,46 +39,18 @@ def draw_regions(ax, xx, yy, proba, X, y, theme, title, hollow=False):
     ax.grid(False)
 
 
-@figure("linear-boundary",
-        caption="Two linearly separable classes and the straight boundary that logistic "
-                "regression learns from them; the shading shows which class it predicts.",
-        alt="Scatter plot of two clusters of points, blue circles lower left and orange "
-            "triangles upper right, separated by a single straight line learnt by "
-            "logistic regression.",
-        size=(5.0, 4.0))
-def linear_boundary(seed, quick=False):
-    from sklearn.datasets import make_blobs
-    from sklearn.linear_model import LogisticRegression
-
-    X, y = make_blobs(n_samples=200 if quick else 400, centers=[(-1.6, -1.2), (1.6, 1.2)],
-                      cluster_std=0.6, random_state=seed)
-    X_train, X_test, y_train, y_test = split(X, y, seed)
-    model = LogisticRegression().fit(X_train, y_train)
-    acc = model.score(X_test, y_test)
-    xx, yy, pts = grid(X, 120 if quick else 250)
-    proba = model.predict_proba(pts)[:, 1].reshape(xx.shape)
-
-    def draw(fig, theme):
-        ax = fig.subplots()
-        draw_regions(ax, xx, yy, proba, X_test, y_test, theme,
-                     f"logistic regression: test accuracy {acc:.0%}")
-        ax.legend(loc="upper left")
-
-    return draw, {"linear_test_acc": acc}
-
-
-# The network of the next two figures, trained by the playground's numpy reference
+# The networks of the decision-boundary figures, trained by the playground's numpy reference
 # (gen/lib/playground): the browser playground replays these runs bit for bit.
 PLAYGROUND = dict(layers=HIDDEN, opt="adam", lr=0.01, batch=10, noise=0.25, n=400, train=0.7)
 EPOCHS = 100
 PLAY_ACTS = ("identity", "relu", "sigmoid", "tanh")
 
 
-def play(data, act, seed, quick):
+def play(data, act, seed, quick, **changes):
     """One playground run: the configuration, trained for EPOCHS epochs."""
     from gen.lib.playground import nn
 
-    cfg = nn.config(data=data, act=act, seed=seed, **PLAYGROUND)
+    cfg = nn.config(**{**PLAYGROUND, "data": data, "act": act, "seed": seed, **changes})
     return nn.train(cfg, epochs=30 if quick else EPOCHS)
 
 
@@ -94,6 +60,30 @@ def run_grid(run, steps):
     X = np.concatenate([run["X_train"], run["X_test"]])
     xx, yy, pts = grid(X, steps)
     return xx, yy, nn.probabilities(run["net"], run["cfg"], pts).reshape(xx.shape)
+
+
+@figure("linear-boundary",
+        caption="Two linearly separable classes and the straight boundary that logistic "
+                "regression (a network with no hidden layer and a sigmoid output) learns "
+                "from them; the shading shows which class it predicts.",
+        alt="Scatter plot of two clusters of points, blue circles lower left and orange "
+            "triangles upper right, separated by a single straight line learnt by "
+            "logistic regression.",
+        size=(5.0, 4.0))
+def linear_boundary(seed, quick=False):
+    from gen.lib.playground import nn
+
+    run = play("blobs", "identity", seed, quick, layers=(), noise=0.1)
+    acc = run["history"]["test_acc"][-1]
+    xx, yy, proba = run_grid(run, 120 if quick else 250)
+
+    def draw(fig, theme):
+        ax = fig.subplots()
+        draw_regions(ax, xx, yy, proba, run["X_test"], run["y_test"], theme,
+                     f"logistic regression: test accuracy {acc:.0%}")
+        ax.legend(loc="upper left")
+
+    return draw, {"linear_test_acc": acc}, {"blobs": nn.export(run, "two blobs, no hidden layer")}
 
 
 @figure("nonlinear-boundaries",

@@ -164,6 +164,7 @@ def test_each_panel_link_opens_that_run_and_only_identity_fails(visit, site):
     links = page.evaluate("""() => [...document.querySelectorAll('#figure-nonlinear-boundaries .nl-explore a')]
                                      .map(a => [a.textContent, a.href])""")
     assert len(links) == 8, links
+    assert page.locator("#figure-linear-boundary .nl-explore a").count() == 1
     for title, href in links:
         p, v = visit(href.split("/", 3)[3])
         got = live(p)
@@ -329,3 +330,40 @@ def test_axe_and_nu_find_nothing_with_the_playground_running(visit, axe_script, 
               if m.get("type") in ("error", "non-document-error")]
     assert not errors, describe(errors[:10])
     assert not v.foreign, v.foreign
+
+
+def test_without_javascript_the_figure_stands_in(chromium_browser, origin):
+    context = new_context(chromium_browser, java_script_enabled=False)
+    page, _ = open_page(context, origin, ARTICLE)
+    stand_in = page.locator(".nl-playground figure.nl-figure img[src*='playground-run']")
+    assert stand_in.count() == 2                                   # light and dark drawings
+    assert page.locator(".nl-playground .nl-figure figcaption").is_visible()
+    assert page.locator(".nlp").count() == 0
+    context.close()
+
+
+def test_in_print_the_figure_comes_back(visit):
+    page, _ = visit(ARTICLE)
+    live(page)
+    page.emulate_media(media="print")
+    assert page.locator(".nl-playground figure.nl-figure").is_visible()
+    assert not page.locator(".nlp").is_visible()
+    page.emulate_media(media="screen")
+    assert not page.locator(".nl-playground figure.nl-figure").is_visible()
+    assert page.locator(".nlp").is_visible()
+
+
+def test_it_pauses_in_a_hidden_tab(visit):
+    page, _ = visit(PAGE)
+    live(page)
+    page.get_by_role("button", name="Play").click()
+    page.wait_for_function("document.querySelector('.nl-playground').playground.trainer.epoch > 105")
+    page.evaluate("""() => { Object.defineProperty(document, 'hidden', {value: true, configurable: true});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    page.wait_for_timeout(200)
+    epoch = page.evaluate("document.querySelector('.nl-playground').playground.trainer.epoch")
+    page.wait_for_timeout(800)
+    assert page.evaluate("document.querySelector('.nl-playground').playground.trainer.epoch") == epoch
+    page.evaluate("""() => { Object.defineProperty(document, 'hidden', {value: false, configurable: true});
+                             document.dispatchEvent(new Event('visibilitychange')); }""")
+    page.wait_for_function(f"document.querySelector('.nl-playground').playground.trainer.epoch > {epoch}")
