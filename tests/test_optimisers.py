@@ -189,6 +189,14 @@ def test_momentum_beats_gradient_descent_at_the_same_rate(n):
     assert n["q_loss_mom"] < 0.1 * n["q_loss_gd"]
     assert n["q_loss_nag"] < 0.1 * n["q_loss_gd"]
     assert n["q_effective_lr_mom"] == pytest.approx(n["q_lr"] / (1 - n["q_beta"]))
+    assert n["q_effective_lr_mom"] > 2 / n["q_lam_max"]                 # "could never use"
+    # both curvatures give complex roots, of modulus √β
+    for key in ("q_rate_mom_shallow", "q_rate_mom_steep"):
+        assert n[key] == pytest.approx(np.sqrt(n["q_beta"]), rel=1e-9)
+    for lam in (n["q_lam_min"], n["q_lam_max"]):
+        assert (1 + n["q_beta"] - n["q_lr"] * lam) ** 2 < 4 * n["q_beta"]
+    assert n["q_gd_steep_factor"] == pytest.approx(abs(1 - n["q_eta_lam_max"]))
+    assert n["q_eta_lam_max"] > 1                                       # so GD zigzags
 
 
 def test_stability_edges_of_the_momentum_methods(n):
@@ -208,6 +216,9 @@ def test_polyak_tuning_gives_the_square_root_rate(n):
     assert n["q_best_rate_hb"] == pytest.approx(rho, rel=1e-6)
     rho_gd = max(abs(1 - 2 / (lo + hi) * lam) for lam in (lo, hi))
     assert n["q_best_rate_gd"] == pytest.approx(rho_gd)
+    # "on the order of κ steps against √κ": 1000-fold in ln(1000)/(−ln ρ) steps
+    assert n["q_steps_1000_gd"] == pytest.approx(np.log(1000) * (k + 1) / 2, rel=0.03)
+    assert n["q_steps_1000_hb"] == pytest.approx(np.log(1000) * (np.sqrt(k) + 1) / 2, rel=0.15)
 
 
 def test_adaptive_methods_on_the_quadratic(n):
@@ -245,7 +256,10 @@ def test_rate_scales_differ(n):
     assert n["net_best_lr_rms"] <= n["net_best_lr_sgd"] / 5
     # momentum's good η is smaller than SGD's, but its effective rate η/(1−β) is larger
     assert n["net_best_lr_mom"] < n["net_best_lr_sgd"] < n["net_best_lr_mom"] / (1 - opt_mod.BETA)
-    assert n["net_n_blew_up_sgd"] >= 1 and n["net_n_blew_up_mom"] >= 1
+    assert n["net_n_blew_up_sgd"] >= 1 and n["net_largest_blew_up_mom"] == 1
+    assert n["net_eff_ratio_mom"] == pytest.approx(
+        n["net_best_lr_mom"] / (1 - opt_mod.BETA) / n["net_best_lr_sgd"])
+    assert n["net_ratio_sgd_adam"] > 3 and n["net_ratio_sgd_rms"] > 3
 
 
 # ------------------------------------------------------------ decoupled weight decay
@@ -273,6 +287,10 @@ def test_one_cycle_survives_a_larger_peak_and_ends_lower(n):
     assert n["oc_best_lr"] > n["const_best_lr"]
     assert n["oc_best_loss"] < n["const_best_loss"]
     assert n["const_n_blew_up"] >= 1
+    # "every constant rate above the largest surviving one blew up"
+    assert n["const_n_blew_up"] == sum(r > n["const_largest_ok_lr"] for r in opt_mod.OC_GRID)
+    # at the best constant rate used as a peak, one-cycle is no better than the constant
+    assert n["oc_loss_at_const_best_lr"] >= 0.95 * n["const_best_loss"]
     for key in ("const", "oc"):
         assert n[f"{key}_best_at_edge"] == 0
 
@@ -289,6 +307,15 @@ def test_best_rates_grow_with_batch_but_slower_than_linear_for_sgd(n):
         for b in opt_mod.BATCHES:
             assert n[f"bs_best_at_edge_{key}_{b}"] == 0
     assert n["bs_ratio_sgd"] < n["bs_batch_ratio"] / 2               # far from linear scaling
+    # Adam up to batch 64: closer to linear (8x) than to the square root (2.8x) ...
+    assert n["bs_best_adam_64"] / n["bs_best_adam_8"] > 8 ** 0.75
+    # ... then it stops growing
+    assert n["bs_best_adam_128"] < 1.2 * n["bs_best_adam_64"]
+    # SGD: flat from 16 to 64, and at 128 just below the smallest rate that blew up
+    sgd = [n[f"bs_best_sgd_{b}"] for b in (16, 32, 64)]
+    assert max(sgd) < 1.5 * min(sgd)
+    assert n["bs_best_sgd_8"] < min(sgd)
+    assert n["bs_best_sgd_128"] < n["bs_first_blew_up_sgd_128"] <= 2 * n["bs_best_sgd_128"]
     for b in opt_mod.BATCHES:
         assert n[f"bs_best_adam_{b}"] < n[f"bs_best_sgd_{b}"] / 5
 

@@ -108,13 +108,16 @@ Q_METHODS = (   # label, key, optimiser factory, learning rate
                 "than gradient descent; the last panel shows the loss of every run.",
         alt="Six panels. Five show elliptical contour lines of a long, narrow valley "
             "tilted upwards to the right, with one optimiser's path each. Gradient descent "
-            "drops into the valley floor in a few steps and then creeps along it, still far "
-            "from the minimum after 100 steps. Momentum overshoots the minimum along the "
-            "valley and swings back and forth around it in shrinking loops. Nesterov takes "
-            "a similar but tighter path. RMSProp and Adam move diagonally at first, in "
-            "steps of similar length, then bend into the valley and reach the minimum "
-            "region. The sixth panel plots loss against step on a log scale: momentum and "
-            "Nesterov fall fastest, gradient descent falls slowly along a straight line.",
+            "drops onto the valley floor in a few steps and then creeps along it in tiny "
+            "steps, still short of the minimum after 100 steps. Momentum zigzags widely "
+            "across the valley, overshoots the minimum and swings around it in shrinking "
+            "loops. Nesterov zigzags across the valley for a few steps, overshoots the "
+            "minimum a little along it and comes back to settle there. RMSProp makes one "
+            "long diagonal jump, then runs along the valley floor to near the minimum. Adam "
+            "moves diagonally in short steps of equal length, bends into the valley and is "
+            "still far from the minimum after 100 steps. The sixth panel plots loss against "
+            "step on a log scale: Nesterov falls fastest, then momentum (oscillating), "
+            "RMSProp, gradient descent, and Adam slowest.",
         size=(10.0, 5.6))
 def quadratic_paths(seed, quick=False):
     H = hessian()
@@ -137,10 +140,13 @@ def quadratic_paths(seed, quick=False):
     numbers["q_rate_mom_shallow"] = momentum_rate(Q_LR, lam_min, BETA)
     numbers["q_rate_mom_steep"] = momentum_rate(Q_LR, lam_max, BETA)
     numbers["q_gd_shallow_factor"] = 1 - Q_LR * lam_min
+    numbers["q_gd_steep_factor"] = abs(1 - Q_LR * lam_max)
     numbers["q_effective_lr_mom"] = Q_LR / (1 - BETA)
     # The best tuning of each (Polyak): GD (κ−1)/(κ+1), heavy ball (√κ−1)/(√κ+1).
     numbers["q_best_rate_gd"] = (kappa - 1) / (kappa + 1)
-    numbers["q_best_rate_hb"] = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    numbers["q_best_rate_hb"] = float((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1))
+    for key in ("gd", "hb"):       # steps to shrink the error 1000-fold at that rate
+        numbers[f"q_steps_1000_{key}"] = float(np.log(1000) / -np.log(numbers[f"q_best_rate_{key}"]))
     # Stability edges in ηλmax: GD 2, heavy ball 2(1+β), Nesterov 2(1+β)/(1+2β).
     numbers["q_edge_gd"] = 2.0
     numbers["q_edge_mom"] = 2 * (1 + BETA)
@@ -300,17 +306,19 @@ def final_mean(curves):
 
 @figure("network-curves",
         caption="The network of the learning-rate article trained with six optimisers, "
-                "each at the best of six learning rates (by final training loss, mean of "
-                "three initialisations; all runs see the same mini-batches of 32). Left: "
-                "training loss per epoch at that rate (mean of the three). Right: final "
-                "loss against the rate, which shows how the rate scales differ.",
-        alt="Two panels. Left, training loss against epoch on a log scale for six "
-            "optimisers: SGD falls slowest; momentum and Nesterov end near each other and "
-            "below SGD; RMSProp, Adam and AdamW drop fastest in the first epochs and end "
-            "lowest, AdamW slightly above Adam. Right, final loss against learning rate on "
-            "log axes: each optimiser is a U-shaped curve; the curves of SGD sit at the "
-            "largest rates, momentum and Nesterov about ten times further left, and "
-            "RMSProp, Adam and AdamW further left still.",
+                "each at the best rate of its sweep (by final training loss, mean of three "
+                "initialisations; all runs see the same mini-batches of 32). Left: training "
+                "loss per epoch at that rate: every optimiser ends below plain SGD, Adam "
+                "lowest. Right: final loss against the rate: the good rates of Adam and "
+                "RMSProp lie one to two orders of magnitude below SGD's.",
+        alt="Two panels. Left, jagged curves of training loss against epoch on a log "
+            "scale for six optimisers: all fall from about 0.8; SGD ends highest, RMSProp "
+            "and momentum in between, Nesterov, AdamW and Adam lowest, Adam lowest of all. "
+            "Right, final loss against learning rate on log axes, one curve per optimiser, "
+            "each falling to a minimum and rising again: SGD's curve lies at the largest "
+            "rates, momentum's and Nesterov's just left of it, Adam's and AdamW's about ten "
+            "times further left and RMSProp's further still; crosses at the top mark the "
+            "largest rates of SGD and momentum, which blew up.",
         size=(10.0, 4.0))
 def network_curves(seed, quick=False):
     X, y = lr_art.make_data(seed, quick)
@@ -329,9 +337,14 @@ def network_curves(seed, quick=False):
         numbers[f"net_best_loss_{key}"] = float(f[k])
         numbers[f"net_best_at_edge_{key}"] = int(k in (0, len(grid) - 1))
         numbers[f"net_n_blew_up_{key}"] = int(bad.sum())
+        numbers[f"net_largest_lr_{key}"] = float(grid[-1])
+        numbers[f"net_largest_blew_up_{key}"] = int(bad[-1])
         numbers[f"net_loss_epoch5_{key}"] = float(best_curves[key][min(5, epochs)])
         numbers["net_start_loss"] = float(curves[0].mean())
-    numbers["net_best_lr_ratio_sgd_mom"] = numbers["net_best_lr_sgd"] / numbers["net_best_lr_mom"]
+    numbers["net_eff_ratio_mom"] = (numbers["net_best_lr_mom"] / (1 - BETA)
+                                    / numbers["net_best_lr_sgd"])
+    numbers["net_ratio_sgd_adam"] = numbers["net_best_lr_sgd"] / numbers["net_best_lr_adam"]
+    numbers["net_ratio_sgd_rms"] = numbers["net_best_lr_sgd"] / numbers["net_best_lr_rms"]
 
     def draw(fig, theme):
         left, right = fig.subplots(1, 2)
@@ -343,8 +356,8 @@ def network_curves(seed, quick=False):
             ok = np.isfinite(finals[key])
             right.plot(grids[key][ok], finals[key][ok], marker="o", markersize=3.5,
                        color=theme.colors[i], linestyle=style, label=label)
-            right.plot(grids[key][~ok], np.full((~ok).sum(), 0.9 * 0.85 ** i), "x",
-                       markersize=7, mew=2, color=theme.colors[i], clip_on=False)
+            right.plot(grids[key][~ok], np.full((~ok).sum(), 0.8 * 0.85 ** i), "x",
+                       markersize=7, mew=2, color=theme.colors[i])
         left.set(yscale="log", xlabel="epoch", ylabel="training loss",
                  title="at each optimiser's best rate", xlim=(0, epochs))
         left.legend(loc="upper right", fontsize=7.5)
@@ -385,11 +398,11 @@ def weight_norms(params, inits=INITS):
                 "but L2's strength is divided by c. Mean of three initialisations.",
         alt="Two panels against the loss scale c from 0.01 to 100 on a log axis. Left, "
             "the norm of the trained weights: plain Adam and AdamW are flat horizontal "
-            "lines, AdamW's lower than Adam's; Adam with L2 starts far below both at "
-            "c = 0.01, where the weights are crushed, and rises towards plain Adam as c "
-            "grows. Right, the final training loss (of the unscaled loss): flat for Adam "
-            "and AdamW, and for Adam with L2 very high at small c, falling to plain Adam's "
-            "level at large c.",
+            "lines, AdamW's lower than Adam's; Adam with L2 is near zero at c = 0.01 and "
+            "0.1, where the weights are crushed, and rises steadily with c but is still "
+            "below both at c = 100. Right, the final training loss (of the unscaled loss) "
+            "on a log axis: flat for Adam and AdamW, AdamW's about twice Adam's; Adam with "
+            "L2 is highest at small c and falls to about AdamW's level at c = 100.",
         size=(10.0, 3.8))
 def decoupled_decay(seed, quick=False):
     X, y = lr_art.make_data(seed, quick)
@@ -446,15 +459,17 @@ OC_GRID = (0.02, 0.035, 0.05, 0.07, 0.1, 0.14, 0.2, 0.3, 0.4)   # constant rates
                 "with momentum SGD (β = 0.9) and a budget of 20 epochs. Left: the rate "
                 "rises for 30% of the steps, then falls to almost zero, while momentum "
                 "moves the other way (the shape at peak 0.1). Right: final training loss "
-                "against the rate, used as a constant or as one-cycle's peak; mean of five "
-                "initialisations, crosses where a run blew up.",
+                "against the rate, used as a constant or as one-cycle's peak (mean of five "
+                "initialisations): one-cycle survives peaks that blow up as constants, and "
+                "its best peak ends a little lower.",
         alt="Two panels. Left, learning rate against step: a smooth rise from 0.004 to "
             "0.1 over the first 30% of training, then a smooth fall to nearly zero; on a "
             "second axis, momentum falls from 0.95 to 0.85 while the rate rises and climbs "
             "back to 0.95 as it falls. Right, final training loss against learning rate on "
-            "log axes, two U-shaped curves: the constant rates, which blow up at the "
-            "largest rates, and one-cycle, whose curve is shifted to larger peak rates, "
-            "survives a larger rate and reaches a lower minimum.",
+            "log axes, two curves that fall and flatten out: one-cycle's lies above the "
+            "constant rates' at small rates and continues to larger rates, where it ends "
+            "slightly lower. Crosses at the top mark the constant rates 0.2 to 0.4 and the "
+            "one-cycle peak 0.4, which blew up.",
         size=(10.0, 3.8))
 def one_cycle_figure(seed, quick=False):
     from matplotlib.ticker import NullFormatter
@@ -560,11 +575,14 @@ def slope(batches, rates):
                 "(so a larger batch means fewer steps). Each point is the minimum of a "
                 "sweep over nine rates a factor of two apart (mean final loss of ten "
                 "initialisations), refined by a parabola. Grey lines: the square-root and "
-                "linear scaling heuristics, drawn through the batch-32 point.",
-        alt="Log-log chart of best learning rate against batch size from 8 to 128. Two "
-            "series of points rise with batch size: Adam's, about a hundred times lower "
-            "than SGD's. Two grey guide lines through each series' batch-32 point show "
-            "slopes one half and one. The measured slopes are printed in the legend.",
+                "linear scaling heuristics, drawn through the batch-32 point. Both best "
+                "rates grow with the batch, and neither follows one heuristic throughout.",
+        alt="Log-log chart of best learning rate against batch size from 8 to 128, two "
+            "series of points. Adam's, ten to thirty times lower than SGD's, rises "
+            "steadily up to batch 64, almost parallel to the linear guide line, and dips "
+            "slightly at 128. SGD's rises from 8 to 16, stays flat up to 64 and rises "
+            "again at 128. Grey guide lines through each series' batch-32 point show "
+            "slopes one half and one; the fitted slopes are printed in the legend.",
         size=(6.4, 4.2))
 def batch_size(seed, quick=False):
     X, y = lr_art.make_data(seed, quick)
@@ -579,6 +597,9 @@ def batch_size(seed, quick=False):
             curves, _ = sweep(X, y, seed, make, grid, epochs=epochs, batch=b,
                               inits=2 if quick else BS_INITS)
             rate, k = best_rate(grid, final_mean(curves))
+            bad = blew_up(curves)
+            numbers[f"bs_first_blew_up_{key}_{b}"] = float(np.asarray(grid)[bad].min()) \
+                if bad.any() else -1.0
             best[key].append(rate)
             numbers[f"bs_best_{key}_{b}"] = rate
             numbers[f"bs_best_at_edge_{key}_{b}"] = int(k in (0, len(grid) - 1))
