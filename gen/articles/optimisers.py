@@ -451,6 +451,7 @@ def decoupled_decay(seed, quick=False):
 
 OC_EPOCHS = 20
 OC_INITS = 5
+OC_PCT_START = 0.3          # share of the steps spent rising (PyTorch's default)
 OC_GRID = (0.02, 0.035, 0.05, 0.07, 0.1, 0.14, 0.2, 0.3, 0.4)   # constant rates / peaks
 
 
@@ -478,13 +479,13 @@ def one_cycle_figure(seed, quick=False):
     epochs = 2 if quick else OC_EPOCHS
     inits = 2 if quick else OC_INITS
     T = epochs * lr_art.steps_per_epoch(X)
-    shape, beta_oc = optim.one_cycle(1.0, T)
+    shape, beta_oc = optim.one_cycle(1.0, T, pct_start=OC_PCT_START)
     make = lambda p: optim.Momentum(p, beta=BETA)          # noqa: E731
     const_curves, _ = sweep(X, y, seed, make, OC_GRID, epochs=epochs, inits=inits)
     oc_curves, _ = sweep(X, y, seed, make, OC_GRID, epochs=epochs, inits=inits,
                          schedule=shape, beta=beta_oc)
     grid = np.array(OC_GRID)
-    numbers = {"oc_epochs": epochs, "oc_inits": inits, "oc_pct_start": 0.3,
+    numbers = {"oc_epochs": epochs, "oc_inits": inits, "oc_pct_start": OC_PCT_START,
                "oc_div": 25.0, "oc_final_div": 1e4,
                "oc_beta_min": float(beta_oc.min()), "oc_beta_max": float(beta_oc.max())}
     results = {}
