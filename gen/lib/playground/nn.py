@@ -26,7 +26,7 @@ ADAM_B1, ADAM_B2, ADAM_EPS = 0.9, 0.999, 1e-8
 MOMENTUM = 0.9
 
 DEFAULTS = {
-    "data": "circles", "noise": 0.1, "n": 400, "train": 0.7, "seed": 0,
+    "data": "circles", "noise": 0.25, "n": 400, "train": 0.7, "seed": 0,
     "features": ("x1", "x2"), "layers": (16, 16), "act": "relu", "init": "glorot",
     "loss": "bce", "opt": "adam", "lr": 0.01, "batch": 10, "reg": "none", "rate": 0.0,
     "epochs": 0,
