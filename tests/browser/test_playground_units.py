@@ -11,7 +11,7 @@ import pytest
 
 from gen.lib.playground import nn
 
-from .support import PHONE, describe, new_context, open_page, run_axe, toggle_palette
+from .support import AXE_SCHEME_RULES, PHONE, describe, new_context, open_page, run_axe, toggle_palette
 from .test_playground import PAGE, live
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -167,6 +167,10 @@ def test_every_unit_is_reachable_by_keyboard_and_its_weights_edit_the_live_netwo
     check_maps(shown)                                   # and the maps show it, at once
     page.get_by_role("button", name="Close").click()
     assert not editor.is_visible() and focused() == "Layer 2, unit 5"
+    page.keyboard.press("Space")                         # open again, and close with Escape
+    assert editor.is_visible()
+    page.keyboard.press("Escape")
+    assert not editor.is_visible() and focused() == "Layer 2, unit 5"
 
 
 def test_axe_finds_nothing_with_a_unit_open_and_a_phone_shows_it_whole(visit, axe_script, chromium_browser, origin):
@@ -174,8 +178,11 @@ def test_axe_finds_nothing_with_a_unit_open_and_a_phone_shows_it_whole(visit, ax
     live(page)
     page.get_by_role("button", name="Layer 2, unit 4").click()
     assert page.get_by_label("from layer 1 unit 16", exact=True).is_visible()
+    toggle_palette(page)
+    dark = run_axe(page, AXE_SCHEME_RULES)                # colours first: run_axe changes the page
+    toggle_palette(page)
     violations = run_axe(page)
-    assert not violations, describe(violations)
+    assert not violations + dark, describe(violations + dark)
     context = new_context(chromium_browser, "dark", viewport={"width": 360, "height": 740},
                           has_touch=True, is_mobile=True, device_scale_factor=PHONE["device_scale_factor"])
     phone, _ = open_page(context, origin, PAGE + "?layers=16,16,16,16,16,16")

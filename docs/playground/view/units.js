@@ -58,8 +58,8 @@ export function mountUnits(playground, after, featureLabels) {
 
   let trainer = null, theme = null, outs = null, columns = [], selected = null, last = 0, timer = 0;
 
-  const nameOf = (l, k) => (l < columns.length - 1 ? `Layer ${l + 1}, unit ${k + 1}`
-    : columns[l].length === 1 ? "Output unit" : `Output, class ${k}`);
+  const nameOf = (l, k) => (l < trainer.net.length - 1 ? `Layer ${l + 1}, unit ${k + 1}`
+    : trainer.net[l].nout === 1 ? "Output unit" : `Output, class ${k}`);
   const inputName = (l, j) => (l === 0
     ? `from ${featureLabels[FEATURES.filter((f) => trainer.state.features.includes(f))[j]]}`
     : `from layer ${l} unit ${j + 1}`);
@@ -76,13 +76,13 @@ export function mountUnits(playground, after, featureLabels) {
       return Array.from({ length: L.nout }, (_, k) => {
         const canvas = h("canvas", { width: CELLS, height: CELLS, "aria-hidden": "true" });
         canvas.values = outs[l].subarray(k * cells, (k + 1) * cells);
-        const button = h("button", { type: "button", class: "nlp-unit", tabindex: "-1", "aria-pressed": "false" }, canvas);
+        const button = h("button", { type: "button", class: "nlp-unit", tabindex: "-1", "aria-pressed": "false",
+          "aria-label": nameOf(l, k), title: nameOf(l, k) }, canvas);
         button.unit = [l, k];
         column.append(button);
         return button;
       });
     });
-    columns.forEach((c, l) => c.forEach((b, k) => b.setAttribute("aria-label", nameOf(l, k))));
     if (selected && !(columns[selected[0]] && columns[selected[0]][selected[1]])) selected = null;
     focusable(selected || [0, 0]);
     if (selected) open(selected, false); else editor.hidden = true;
@@ -103,10 +103,12 @@ export function mountUnits(playground, after, featureLabels) {
       for (const b of column) if (paint(b.firstChild, b.firstChild.values, theme) === 0) zero++;
       if (zero && l < columns.length - 1) dead.push(`${zero} of ${column.length} in layer ${l + 1}`);
     });
+    const logits = columns[columns.length - 1].length === 1 ? "logit, before the sigmoid" : "logits, before the softmax";
     text.textContent = "Each small map is one unit's output over the plane above (x₁ across, x₂ up): " +
       "the colour of class 1 where it is positive, of class 0 where negative, the background at zero, " +
-      "each map scaled to its own largest magnitude (normalised per unit). The last column is the output's " +
-      "logit, before the sigmoid. Choose a unit (arrow keys move between them) to see and edit its incoming weights. " +
+      "each map scaled to its own largest magnitude (normalised per unit). " +
+      `The last column is the output's ${logits}. ` +
+      "Choose a unit (arrow keys move between them) to see and edit its incoming weights. " +
       (dead.length ? `Zero over the whole plane: ${dead.join(", ")}.` : "No unit is zero over the whole plane.");
     if (selected) showValues();
   }
@@ -123,6 +125,7 @@ export function mountUnits(playground, after, featureLabels) {
     };
     const fields = Array.from({ length: L.nin }, (_, j) => field(inputName(l, j), "W", j * L.nout + k));
     const close = h("button", { type: "button", class: "nlp-button", text: "Close" });
+    editor.onkeydown = (e) => { if (e.key === "Escape") close.click(); };
     close.addEventListener("click", () => {
       editor.hidden = true; selected = null;
       columns.flat().forEach((b) => b.setAttribute("aria-pressed", "false"));
@@ -132,7 +135,7 @@ export function mountUnits(playground, after, featureLabels) {
       h("p", { class: "nlp-weights-title", text: `${nameOf(l, k)}: incoming weights and bias` }),
       h("p", { class: "nlp-range" }),
       h("div", { class: "nlp-weights-fields" }, ...fields, field("bias", "b", k)),
-      h("p", { class: "nlp-hint", text: `Arrow keys change a value by ${STEP}; type any other. ` +
+      h("p", { class: "nlp-hint", text: `Arrow keys change a value by ${STEP}; type any other; Escape closes. ` +
         "Edits change the running network only: the link to this run reproduces the settings, not hand edits." }),
       close);
     editor.hidden = false;
