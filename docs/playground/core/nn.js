@@ -261,4 +261,25 @@ export class Trainer {
     }
     return out;
   }
+
+  // Every unit's output at each (x1, x2) of a grid, all units in one forward pass per point,
+  // for the view of the units: outs[l][k * cells + i] is unit k of layer l at cell i (cells
+  // as in probabilities); hidden layers give their activations, the last layer its logits.
+  unitOutputs(xs, ys, outs = this.net.map((L) => new Float64Array(L.nout * xs.length * ys.length))) {
+    const { zs, as } = this.buf;
+    const input = new Float64Array(this.net[0].nin);
+    const cells = xs.length * ys.length, last = this.net.length - 1;
+    let i = 0;
+    for (const x2 of ys) {
+      for (const x1 of xs) {
+        forward(this.net, this.features(x1, x2, input), this.state.act, zs, as);
+        for (let l = 0; l <= last; l++) {
+          const a = l < last ? as[l + 1] : zs[l], o = outs[l];
+          for (let k = 0; k < a.length; k++) o[k * cells + i] = a[k];
+        }
+        i++;
+      }
+    }
+    return outs;
+  }
 }

@@ -7,6 +7,7 @@ import { DATASETS } from "../core/data.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
 import { drawChart } from "./chart.js";
+import { mountUnits } from "./units.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
@@ -224,6 +225,7 @@ export function mount(root, options = {}) {
     drawChart(chartCanvas, trainer.history, ref && sameRun() ? ref.history : null, theme);
     chartText.textContent = `Loss and accuracy per epoch, training solid, test dashed` +
       (ref && sameRun() ? `, the build's run dotted (test accuracy ${pct(ref.history.test_acc[ref.history.test_acc.length - 1])} at epoch ${ref.history.test_acc.length - 1})` : "") + `. ${summary()}`;
+    for (const f of root.playground?.onRender || []) f(trainer, theme);    // other views (units.js)
   }
   const planeView = new Plane(planeCanvas);
   function sameRun() {
@@ -321,6 +323,8 @@ export function mount(root, options = {}) {
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
     get replaying() { return trainer.epoch < target; }, setPlaying, rebuild, notices };
+  Object.assign(root.playground, { onRender: [], render });
+  mountUnits(root.playground, views, LABELS.features);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
 }
