@@ -8,6 +8,7 @@ import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerSta
 import { Plane, colours } from "./plane.js";
 import { drawChart } from "./chart.js";
 import { mountUnits } from "./units.js";
+import { h } from "./dom.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
@@ -24,16 +25,6 @@ const LABELS = {
 const REF = /^[a-z0-9_]+\/[a-z0-9-]+\/[a-z0-9-]+$/;   // figures/<module>/<figure>/<run>
 
 let count = 0;
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") el.textContent = v;
-    else if (v !== false && v !== null && v !== undefined) el.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children) el.append(c);
-  return el;
-}
 
 const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
 const pct = (v) => `${(100 * v).toFixed(1)}%`;

@@ -4,22 +4,13 @@
 // `after` and redraws from the playground's onRender hook.
 import { FEATURES } from "../core/nn.js";
 import { EXTENT } from "./plane.js";
+import { h } from "./dom.js";
 
 export const CELLS = 20;                      // cells per side of each small map
 export const AXIS = Float64Array.from({ length: CELLS }, (_, i) =>
   -EXTENT + (2 * EXTENT * (i + 0.5)) / CELLS);
 const THROTTLE_MS = 120;                      // while playing: redraw at most this often
 const STEP = 0.1;                             // what an arrow key adds to a weight
-
-function h(tag, attrs = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (k === "text") el.textContent = v;
-    else el.setAttribute(k, v);
-  }
-  el.append(...children);
-  return el;
-}
 
 let count = 0;
 const round = (v) => String(Number(v.toFixed(3)));
