@@ -8,6 +8,10 @@ aborts and reports as foreign (tests/test_site.py checks every URL statically).
 """
 from __future__ import annotations
 
+import re
+import urllib.error
+import urllib.request
+
 import pytest
 
 from conftest import mkdocs_build
@@ -17,6 +21,8 @@ from .support import SCHEMES, Tab, article_pages, describe, new_context, roundup
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 PREFIX = "nonlinear/"
+SITE_URL = f"http://127.0.0.1/{PREFIX}"
+HOST_URL = re.compile(r"http://127\.0\.0\.1[^\s\"'<>]*")      # any URL on site_url's host
 MISSING = "no/such/page/"           # GitHub Pages answers with the site's 404.html
 
 
@@ -24,7 +30,7 @@ MISSING = "no/such/page/"           # GitHub Pages answers with the site's 404.h
 def sub_path_site(tmp_path_factory):
     """(built site, base URL it is served at): built for and served under /nonlinear/."""
     dest = tmp_path_factory.mktemp("sub-path-site")
-    proc = mkdocs_build(dest, SITE_URL=f"http://127.0.0.1/{PREFIX}")
+    proc = mkdocs_build(dest, SITE_URL=SITE_URL)
     assert proc.returncode == 0, proc.stderr
     with serve(dest, PREFIX) as origin:
         yield dest, origin
@@ -52,3 +58,23 @@ def test_sample_pages_load_every_request_under_a_sub_path(chromium_browser, sub_
         fetched |= {request.url.removeprefix(origin) for request in visit.finished}
     assert not problems, f"under /{PREFIX} ({scheme}):\n{describe(problems)}"
     assert "search/search_index.json" in fetched, sorted(fetched)
+
+
+def test_every_absolute_url_of_pages_feeds_and_sitemap_is_served_under_the_sub_path(sub_path_site):
+    # Canonical links, social cards, the feeds' items and images, the sitemap's pages:
+    # written from site_url, each must name a file served under /nonlinear/.
+    site, origin = sub_path_site
+    urls = set()
+    for path in [*site.rglob("*.html"), *site.glob("*.xml")]:
+        urls |= set(HOST_URL.findall(path.read_text(encoding="utf-8")))
+    assert any(url.endswith("/blog/") for url in urls), sorted(urls)     # the sitemap was read
+    failed = []
+    for url in sorted(urls):
+        if not url.startswith(SITE_URL):
+            failed.append(f"{url}: outside {SITE_URL}")
+            continue
+        try:
+            urllib.request.urlopen(origin + url.removeprefix(SITE_URL), timeout=30).close()
+        except urllib.error.HTTPError as error:
+            failed.append(f"{url}: HTTP {error.code}")
+    assert not failed, "\n".join(failed)
