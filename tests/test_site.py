@@ -5,7 +5,9 @@ import filecmp
 import json
 import re
 from html import unescape
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
@@ -15,6 +17,7 @@ from gen.shortcodes import format_number
 
 SHORTCODE = re.compile(r"<!--\s*md:(\w+)\s+(\S+)(?:\s+(\S+))?\s*-->")
 DOCS = ROOT / "docs"
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
 
 
 def prose(text: str) -> str:
@@ -151,3 +154,48 @@ def test_katex_stylesheet_is_linked_in_the_head_of_pages_with_math_only(site):
         linked = "katex.min.css" in head
         assert linked == ('class="arithmatex"' in html), (
             f"{page}: {'links' if linked else 'does not link'} katex.min.css in <head>")
+
+
+class _Urls(HTMLParser):
+    """Every src, href and srcset URL of one HTML page, in document order."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for key, value in attrs:
+            if key in ("src", "href") and value:
+                self.urls.append(value)
+            elif key == "srcset" and value:
+                self.urls += [part.split()[0] for part in value.split(",") if part.strip()]
+
+
+SUB_PATH = "http://h/nonlinear/"      # as GitHub Pages serves a project: https://OWNER.github.io/REPO/
+
+
+def test_every_url_resolves_inside_the_site_under_a_sub_path(site):
+    # GitHub Pages serves the site under /REPO/. At a host's root the browser clamps
+    # a relative URL with one `..` too many, so a root-served browser test cannot see
+    # it; here each page's URLs are resolved as if served under /nonlinear/.
+    # (404.html is served at any depth: MkDocs writes its URLs from site_url's path.)
+    site_path = urlsplit(CANONICAL.search((site / "index.html").read_text()).group(1)).path
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        base = SUB_PATH + (rel.removesuffix("index.html") if rel.endswith("index.html") else rel)
+        parser = _Urls()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for url in parser.urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                continue        # another host, or an absolute URL from site_url
+            if rel == "404.html" and url.startswith(site_path):
+                url = url[len(site_path):]
+            path = urlsplit(urljoin(base, url)).path
+            inside = path.startswith("/nonlinear/")
+            target = site / unquote(path.removeprefix("/nonlinear/"))
+            if not inside or not (target / "index.html" if path.endswith("/") else target).exists():
+                broken.append(f"{rel}: {url!r} -> {path}" + ("" if inside else " (above the site)"))
+    assert not broken, f"{len(broken)} URLs do not resolve under {SUB_PATH}:\n" + "\n".join(
+        sorted(set(broken))[:40])
