@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from gen.build import available_cores, build, plan
+from gen.build import NoMatch, available_cores, build, plan
 from gen.discover import ROOT, DeclarationError
 
 
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
                     for reason in job.reasons:
                         print(f"    - {reason}")
             if not jobs:
-                print(f"no figure matches {args.only!r}" if args.only else "no figures declared")
+                print("no figures declared")
             return 0
         report = build(args.root, only=args.only, force=args.force, jobs=args.jobs,
                        quick=args.quick, timeout=args.timeout, progress=_progress)
-    except DeclarationError as e:
+    except (DeclarationError, NoMatch) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(summary(report), file=sys.stderr)
