@@ -4,7 +4,8 @@ Runs in the MkDocs hook (`on_files`, before the blog plugin reads the posts)
 and as `python -m gen check`. Every problem names the file, the line, the
 field (or rule) and the fix; the build stops on any of them.
 
-- Articles (`docs/articles/*.md`) need `title` and `description`.
+- Articles (`docs/articles/*.md`) need `title` and `description`; a `date`,
+  if given, is a real date, as for posts.
 - Posts (`docs/blog/posts/**.md`) need a real `date`, `authors` listed in
   `docs/blog/.authors.yml`, at least one category and a `description`.
 - Titles of articles and slugs of posts are unique; two articles may not map
@@ -158,7 +159,8 @@ def _text_field(src: Source, key: str, fix: str) -> list[Problem]:
 def check_article(src: Source) -> list[Problem]:
     return (_text_field(src, "title", "The article's title")
             + _text_field(src, "description",
-                          "One or two sentences for search results and link previews"))
+                          "One or two sentences for search results and link previews")
+            + _date_problems(src, required=False))
 
 
 def _date_problem(value, where: str) -> str | None:
@@ -176,23 +178,26 @@ def _date_problem(value, where: str) -> str | None:
     return f"{where} {value!r} is not a date; {example}"
 
 
+def _date_problems(src: Source, required: bool) -> list[Problem]:
+    """`date:` (or a `date:` block with `created:`) is a real date; posts must have one."""
+    date, line = (src.meta or {}).get("date"), src.line_of("date")
+    if date is None:
+        return [Problem(src.file, line, "date", "missing; every post needs one, "
+                        "e.g. date: 2026-11-09")] if required else []
+    values = date if isinstance(date, dict) else {"created": date}
+    problems = []
+    if "created" not in values:
+        problems.append(Problem(src.file, line, "date", "a date block needs 'created: YYYY-MM-DD'"))
+    for key, value in values.items():
+        msg = _date_problem(value, "date" if not isinstance(date, dict) else f"date.{key}")
+        if msg:
+            problems.append(Problem(src.file, line, "date", msg))
+    return problems
+
+
 def check_post(src: Source, authors: dict | None) -> list[Problem]:
     meta, file = src.meta or {}, src.file
-    problems = []
-    date = meta.get("date")
-    if date is None:
-        problems.append(Problem(file, src.line_of("date"), "date",
-                                "missing; every post needs one, e.g. date: 2026-11-09"))
-    else:
-        values = date if isinstance(date, dict) else {"created": date}
-        if "created" not in values:
-            problems.append(Problem(file, src.line_of("date"), "date",
-                                    "a date block needs 'created: YYYY-MM-DD'"))
-        for key, value in values.items():
-            where = "date" if not isinstance(date, dict) else f"date.{key}"
-            msg = _date_problem(value, where)
-            if msg:
-                problems.append(Problem(file, src.line_of("date"), "date", msg))
+    problems = _date_problems(src, required=True)
 
     names = meta.get("authors")
     if authors is None:

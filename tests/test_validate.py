@@ -35,6 +35,8 @@ def test_the_real_pages_pass():
 
 def test_a_good_article_and_post_pass(docs):
     assert check(docs, **{"articles/gradients.md": ARTICLE, "blog/posts/p.md": POST}) == []
+    dated = ARTICLE.replace("---\n\n", "date: 2026-11-02\n---\n\n")
+    assert check(docs, **{"articles/gradients.md": dated}) == []
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -47,6 +49,10 @@ def test_a_good_article_and_post_pass(docs):
     (ARTICLE.replace("title: Gradients", "title: Gradients: a tour"),
      "docs/articles/a.md:2: front matter: is not valid YAML (mapping values are not allowed "
      "here); MkDocs would show it as text. Quote values that contain ': '"),
+    (ARTICLE.replace("---\n\n", "date: 2026-02-30\n---\n\n"),
+     "docs/articles/a.md:4: date: date '2026-02-30' is not a real date (day is out of range"),
+    (ARTICLE.replace("---\n\n", "date: '2026-11-02'\n---\n\n"),
+     "docs/articles/a.md:4: date: date '2026-11-02' is quoted, so it is text, not a date"),
 ])
 def test_article_front_matter(docs, text, expected):
     found = check(docs, **{"articles/a.md": text})
