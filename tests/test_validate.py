@@ -59,6 +59,42 @@ def test_article_front_matter(docs, text, expected):
     assert len(found) == 1 and found[0].startswith(expected), found
 
 
+PAGE = "---\ntitle: About\n---\n\n# About\n\nText.\n"
+
+
+@pytest.mark.parametrize("rel, text, expected", [
+    ("about.md", "---\n# tags:\n#   - a topic\n---\n\n# About\n",
+     "docs/about.md:2: front matter: has no 'key: value' line"),
+    ("about.md", PAGE.replace("---\n\n", "updated: 2026-02-30\n---\n\n"),
+     "docs/about.md:3: front matter: MkDocs would not read it and would show it as text: "
+     "'updated' holds an impossible date"),
+    ("about.md", PAGE.replace("---\n\n", "date:\n  created: 2026-02-30\n---\n\n"),
+     "docs/about.md:3: front matter: MkDocs would not read it"),
+    ("about.md", "---\ntitle: About\n---",
+     "docs/about.md:3: front matter: MkDocs would not read it and would show it as text: "
+     "end the closing '---' line with a line break"),
+    ("about.md", "\n" + PAGE, "docs/about.md:2: front matter: must start on the file's very "
+     "first line"),
+    ("about.md", "# About\n\n---\ntitle: About\n---\n\nText.\n",
+     "docs/about.md:3: front matter: must start on the file's very first line"),
+    ("articles/a.md", "\n" + ARTICLE, "docs/articles/a.md:2: front matter: must start on"),
+    ("blog/posts/p.md", "<!-- draft -->\n" + POST,
+     "docs/blog/posts/p.md:2: front matter: must start on"),
+])
+def test_front_matter_mkdocs_would_not_read(docs, rel, text, expected):
+    found = check(docs, **{rel: text})
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+@pytest.mark.parametrize("text", [
+    "# About\n\n---\n\nA rule above and below.\n\n---\n",
+    "# About\n\n```yaml\n---\ntitle: An example\n---\n```\n",
+    PAGE,
+])
+def test_rules_and_examples_are_not_front_matter(docs, text):
+    assert check(docs, **{"about.md": text}) == []
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ("date: 2026-11-02\n", "",
      "p.md:1: date: missing; every post needs one, e.g. date: 2026-11-09"),
