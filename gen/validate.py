@@ -520,13 +520,7 @@ def check_shortcodes(root: Path, docs_dir: Path) -> list[Problem]:
                       f"gen/articles/{module.group(1)}.py are not built yet "
                       "(python -m gen builds them)", file=sys.stderr)
                 continue
-            problems.append(Problem(src.file, _line_of_text(src.text, str(e)), "shortcode",
-                                    str(e).removeprefix(f"{src.uri}: ")))
+            problems.append(Problem(src.file, e.line or 1, "shortcode",
+                                    str(e).removeprefix(f"{src.uri}:{e.line}: ")))
     return problems
 
-
-def _line_of_text(text: str, message: str) -> int:
-    m = re.search(r"<!--.*?-->", message)
-    if m and m.group(0) in text:
-        return text.count("\n", 0, text.index(m.group(0))) + 1
-    return 1
