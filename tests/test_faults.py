@@ -132,7 +132,7 @@ def test_unknown_names_suggest_the_nearest(tiny_site_template, markdown, words):
     with pytest.raises(ShortcodeError) as error:
         Expander(catalog).expand(f"Text {markdown} text", Page("articles/alpha.md", "alpha"))
     message = str(error.value)
-    assert message.startswith(f"articles/alpha.md: {markdown}: ")
+    assert message.startswith(f"articles/alpha.md:1: {markdown}: ")
     for word in words:
         assert word in message
 
