@@ -1,4 +1,4 @@
-"""Command line: `python -m gen [list] [--only PATTERN] [--force] [--jobs N] [--explain]`.
+"""Command line: `python -m gen [build|list|new|check] [--only PATTERN] [--force] [--explain]`.
 
     python -m gen                 bring figures/ up to date (stale figures only)
     python -m gen list            every figure, its article and whether it is fresh
@@ -11,11 +11,17 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from pathlib import Path
 
-from gen.build import available_cores, build, plan
+from gen.build import NoMatch, available_cores, build, plan
 from gen.discover import ROOT, DeclarationError
+
+COMMANDS = ("build", "list")                    # parsed here; build is the default
+DELEGATED = {"new": "gen.new",                  # contributor scaffolding
+             "check": "gen.validate"}           # the build's page checks alone
+USAGE = f"python -m gen [{'|'.join([*COMMANDS, *DELEGATED])}] [options]"
 
 
 def _progress(done: int, total: int, label: str, result) -> None:
@@ -45,15 +51,11 @@ def summary(report) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["new"]:             # contributor scaffolding: gen/new.py
-        from gen import new
-        return new.main(argv[1:])
-    if argv[:1] == ["check"]:           # the build's page checks alone: gen/validate.py
-        from gen import validate
-        return validate.main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m gen", description=__doc__,
+    if argv[:1] and argv[0] in DELEGATED:        # each parses its own arguments
+        return importlib.import_module(DELEGATED[argv[0]]).main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m gen", usage=USAGE, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", nargs="?", default="build", choices=["build", "list"])
+    parser.add_argument("command", nargs="?", default="build", choices=COMMANDS)
     parser.add_argument("--only", metavar="PATTERN",
                         help="figures whose 'module/name', name or module matches (glob)")
     parser.add_argument("--force", action="store_true", help="rerun even fresh figures")
@@ -78,11 +80,11 @@ def main(argv: list[str] | None = None) -> int:
                     for reason in job.reasons:
                         print(f"    - {reason}")
             if not jobs:
-                print(f"no figure matches {args.only!r}" if args.only else "no figures declared")
+                print("no figures declared")
             return 0
         report = build(args.root, only=args.only, force=args.force, jobs=args.jobs,
                        quick=args.quick, timeout=args.timeout, progress=_progress)
-    except DeclarationError as e:
+    except (DeclarationError, NoMatch) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(summary(report), file=sys.stderr)

@@ -103,6 +103,10 @@ def read_entry(root: Path, module: str, name: str) -> dict | None:
         return None
 
 
+class NoMatch(ValueError):
+    """`--only PATTERN` selected nothing: a typo, not an empty build."""
+
+
 def plan(root: Path = ROOT, only: str | None = None, force: bool = False,
          modules: list[Module] | None = None) -> list[Job]:
     """Every selected figure with its dependency hashes and why it would rerun."""
@@ -137,6 +141,9 @@ def plan(root: Path = ROOT, only: str | None = None, force: bool = False,
             job.last_seconds = entry.get("seconds") if entry else None
             job.reasons = _reasons(root, job, entry, force)
             jobs.append(job)
+    if only and not jobs:
+        raise NoMatch(f"--only {only!r} matches no figure; "
+                      "`python -m gen list` shows every figure's 'module/name'")
     return jobs
 
 

@@ -116,11 +116,19 @@ def on_page_markdown(markdown, page, config, files):
         return get_relative_url(f"{CODE_DIR}/{module}/", page.url)
 
     expander = Expander(state["catalog"], serve=state["serve"])
+    # The source's line the Markdown starts on (MkDocs removed the front matter), so
+    # that errors name it; unknown if an earlier plugin changed the Markdown.
+    source = page.file.content_string.replace("\r\n", "\n")
+    first_line = (source.count("\n", 0, len(source) - len(markdown)) + 1
+                  if source.endswith(markdown) else None)
     problems = state.get("problems", {}).get(str(Path(page.file.abs_src_path or "").resolve()))
     if problems:
-        markdown = error_box("This page has problems", "\n".join(map(str, problems))) + markdown
+        box = error_box("This page has problems", "\n".join(map(str, problems)))
+        markdown = box + markdown
+        first_line = None if first_line is None else first_line - box.count("\n")
     try:
         return expander.expand(markdown, Page(src, slug_to_module(slug), code_url,
-                                              lambda path: get_relative_url(path, page.url)))
+                                              lambda path: get_relative_url(path, page.url),
+                                              first_line))
     except ShortcodeError as e:
         raise PluginError(str(e)) from None

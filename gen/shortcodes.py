@@ -35,7 +35,11 @@ PLAYGROUND_FIELDS = ("data", "noise", "n", "train", "seed", "features", "layers"
 
 
 class ShortcodeError(Exception):
-    """A shortcode that cannot be expanded; the message names page, name and fix."""
+    """A shortcode that cannot be expanded; the message names page, line, name and fix."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line        # in the page's source file, when known
 
 
 @dataclass
@@ -126,6 +130,7 @@ class Page:
     module: str          # default figure module
     code_url: callable = None   # module name -> URL of its source listing, relative to page
     url_for: callable = None    # site path ("playground/") -> URL relative to the page
+    first_line: int | None = 1  # line of the source file the Markdown starts on (None: unknown)
 
 
 class Expander:
@@ -135,7 +140,7 @@ class Expander:
     def expand(self, markdown: str, page: Page) -> str:
         self.count = 0
         out, fence = [], None
-        for line in markdown.split("\n"):
+        for self.lineno, line in enumerate(markdown.split("\n"), start=page.first_line or 0):
             match = FENCE.match(line)
             if fence:
                 if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
@@ -167,9 +172,10 @@ class Expander:
                 return self._playground(args, page)
             raise ShortcodeError(f"unknown shortcode kind 'md:{kind}'{_suggest(kind, KINDS)}")
         except ShortcodeError as e:
-            message = f"{page.src}: {match.group(0)}: {e}"
+            line = None if page.first_line is None else self.lineno
+            message = f"{page.src}{'' if line is None else f':{line}'}: {match.group(0)}: {e}"
             if not self.serve:
-                raise ShortcodeError(message) from None
+                raise ShortcodeError(message, line) from None
             return error_box("Shortcode error", message)
 
     def _resolve(self, ref: str, page: Page) -> tuple[str, str]:

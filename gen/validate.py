@@ -4,7 +4,8 @@ Runs in the MkDocs hook (`on_files`, before the blog plugin reads the posts)
 and as `python -m gen check`. Every problem names the file, the line, the
 field (or rule) and the fix; the build stops on any of them.
 
-- Articles (`docs/articles/*.md`) need `title` and `description`.
+- Articles (`docs/articles/*.md`) need `title` and `description`; a `date`,
+  if given, is a real date, as for posts.
 - Posts (`docs/blog/posts/**.md`) need a real `date`, `authors` listed in
   `docs/blog/.authors.yml`, at least one category and a `description`.
 - Titles of articles and slugs of posts are unique; two articles may not map
@@ -16,7 +17,9 @@ field (or rule) and the fix; the build stops on any of them.
 
 MkDocs itself drops front matter it cannot parse (an impossible date such as
 2026-02-30 makes PyYAML raise), silently, and renders it as text; here it is
-parsed again so that the author hears about it.
+parsed again so that the author hears about it. So is any block MkDocs would
+not read as front matter: one that is not on the very first line, holds only
+comments (which would render as headings), or lacks the closing line break.
 """
 from __future__ import annotations
 
@@ -135,7 +138,10 @@ def read(path: Path, root: Path, docs_dir: Path) -> Source:
             "that contain ': ' or start with a special character, e.g. title: \"A: B\""))
         return src
     if meta is None:
-        meta = {}
+        src.meta_error = Problem(rel, 2, "front matter", (
+            "has no 'key: value' line (only comments or nothing), so MkDocs shows the "
+            "block as text and its '# ' lines as headings; add a field or delete the block"))
+        return src
     if not isinstance(meta, dict):
         src.meta_error = Problem(rel, 2, "front matter",
                                  "must be 'key: value' lines between two '---' lines")
@@ -158,7 +164,8 @@ def _text_field(src: Source, key: str, fix: str) -> list[Problem]:
 def check_article(src: Source) -> list[Problem]:
     return (_text_field(src, "title", "The article's title")
             + _text_field(src, "description",
-                          "One or two sentences for search results and link previews"))
+                          "One or two sentences for search results and link previews")
+            + _date_problems(src, required=False))
 
 
 def _date_problem(value, where: str) -> str | None:
@@ -176,23 +183,26 @@ def _date_problem(value, where: str) -> str | None:
     return f"{where} {value!r} is not a date; {example}"
 
 
+def _date_problems(src: Source, required: bool) -> list[Problem]:
+    """`date:` (or a `date:` block with `created:`) is a real date; posts must have one."""
+    date, line = (src.meta or {}).get("date"), src.line_of("date")
+    if date is None:
+        return [Problem(src.file, line, "date", "missing; every post needs one, "
+                        "e.g. date: 2026-11-09")] if required else []
+    values = date if isinstance(date, dict) else {"created": date}
+    problems = []
+    if "created" not in values:
+        problems.append(Problem(src.file, line, "date", "a date block needs 'created: YYYY-MM-DD'"))
+    for key, value in values.items():
+        msg = _date_problem(value, "date" if not isinstance(date, dict) else f"date.{key}")
+        if msg:
+            problems.append(Problem(src.file, line, "date", msg))
+    return problems
+
+
 def check_post(src: Source, authors: dict | None) -> list[Problem]:
     meta, file = src.meta or {}, src.file
-    problems = []
-    date = meta.get("date")
-    if date is None:
-        problems.append(Problem(file, src.line_of("date"), "date",
-                                "missing; every post needs one, e.g. date: 2026-11-09"))
-    else:
-        values = date if isinstance(date, dict) else {"created": date}
-        if "created" not in values:
-            problems.append(Problem(file, src.line_of("date"), "date",
-                                    "a date block needs 'created: YYYY-MM-DD'"))
-        for key, value in values.items():
-            where = "date" if not isinstance(date, dict) else f"date.{key}"
-            msg = _date_problem(value, where)
-            if msg:
-                problems.append(Problem(file, src.line_of("date"), "date", msg))
+    problems = _date_problems(src, required=True)
 
     names = meta.get("authors")
     if authors is None:
@@ -358,6 +368,53 @@ def lint(src: Source) -> list[Problem]:
     return problems
 
 
+FRONT_MATTER_KEYS = {"title", "description", "date", "authors", "categories", "tags",
+                     "figures", "hide", "template", "search", "slug", "draft"}
+
+
+def unread_front_matter(src: Source) -> list[Problem]:
+    """Front matter MkDocs would not read, and so would show as text: where and why."""
+    from mkdocs.utils.meta import get_data
+
+    if src.meta_error:
+        return []                   # read() already said why
+    if src.meta is not None:
+        if get_data(src.text)[1]:
+            return []
+        bad = [k for k, v in src.meta.items() if _has_bad_date(v)]
+        if bad:
+            return [Problem(src.file, src.line_of(bad[0]), "front matter", (
+                f"MkDocs would not read it and would show it as text: '{bad[0]}' holds "
+                "an impossible date; write a real one as YYYY-MM-DD"))]
+        closing = src.text.count("\n", 0, FRONT_MATTER.match(src.text).end() - 1) + 1
+        return [Problem(src.file, closing, "front matter", (
+            "MkDocs would not read it and would show it as text: "
+            "end the closing '---' line with a line break"))]
+    lines = src.text.split("\n")
+    for number, line in _outside_fences(src):
+        block = FRONT_MATTER.match("\n".join(lines[number - 1:])) if line.rstrip() == "---" \
+            else None
+        if block and FRONT_MATTER_KEYS & set(_mapping(block.group(2))):
+            return [Problem(src.file, number, "front matter", (
+                "must start on the file's very first line, or MkDocs shows it as text; "
+                "move the block to the top and delete what comes before its '---'"))]
+    return []
+
+
+def _has_bad_date(value) -> bool:
+    if isinstance(value, dict):
+        return any(_has_bad_date(v) for v in value.values())
+    return isinstance(value, BadDate)
+
+
+def _mapping(text: str) -> dict:
+    try:
+        value = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 # --------------------------------------------------------------------------
 # Everything
 # --------------------------------------------------------------------------
@@ -378,21 +435,23 @@ def check(root: Path, docs_dir: Path, pages: list[Path] | None = None, *,
             problems.append(src.meta_error)
         elif is_post:
             if src.meta is None:
-                problems.append(Problem(src.file, 1, "front matter", (
+                problems += unread_front_matter(src) or [Problem(src.file, 1, "front matter", (
                     "a post starts with front matter: a '---' line, date:, authors:, "
                     "categories:, description:, and another '---' line "
-                    "(python -m gen new roundup writes one)")))
+                    "(python -m gen new roundup writes one)"))]
             else:
                 problems += check_post(src, authors)
             post_srcs.append(src)
         elif is_article:
             if src.meta is None:
-                problems.append(Problem(src.file, 1, "front matter", (
+                problems += unread_front_matter(src) or [Problem(src.file, 1, "front matter", (
                     "an article starts with front matter: a '---' line, title:, "
-                    "description:, and another '---' line")))
+                    "description:, and another '---' line"))]
             else:
                 problems += check_article(src)
             article_srcs.append(src)
+        if not any(p.file == src.file for p in problems):
+            problems += unread_front_matter(src)
         problems += lint(src)
     problems += check_unique(article_srcs, post_srcs)
     return sorted(set(problems), key=lambda p: (p.file, p.line, p.field, p.message))
@@ -461,13 +520,7 @@ def check_shortcodes(root: Path, docs_dir: Path) -> list[Problem]:
                       f"gen/articles/{module.group(1)}.py are not built yet "
                       "(python -m gen builds them)", file=sys.stderr)
                 continue
-            problems.append(Problem(src.file, _line_of_text(src.text, str(e)), "shortcode",
-                                    str(e).removeprefix(f"{src.uri}: ")))
+            problems.append(Problem(src.file, e.line or 1, "shortcode",
+                                    str(e).removeprefix(f"{src.uri}:{e.line}: ")))
     return problems
 
-
-def _line_of_text(text: str, message: str) -> int:
-    m = re.search(r"<!--.*?-->", message)
-    if m and m.group(0) in text:
-        return text.count("\n", 0, text.index(m.group(0))) + 1
-    return 1

@@ -108,7 +108,7 @@ def test_unknown_shortcode_name_fails_the_build_with_a_suggestion(tiny_site, tmp
     page.write_text(page.read_text().replace("md:figure one", "md:figure onee"))
     proc = tiny_site.mkdocs(tmp_path / "site")
     assert proc.returncode != 0
-    assert ("articles/alpha.md: <!-- md:figure onee -->: no figure 'onee' in "
+    assert ("articles/alpha.md:6: <!-- md:figure onee -->: no figure 'onee' in "
             "gen/articles/alpha.py; did you mean 'one'?") in proc.stderr
     check = run_gen(tiny_site, "check")
     assert check.returncode == 1
@@ -132,7 +132,7 @@ def test_unknown_names_suggest_the_nearest(tiny_site_template, markdown, words):
     with pytest.raises(ShortcodeError) as error:
         Expander(catalog).expand(f"Text {markdown} text", Page("articles/alpha.md", "alpha"))
     message = str(error.value)
-    assert message.startswith(f"articles/alpha.md: {markdown}: ")
+    assert message.startswith(f"articles/alpha.md:1: {markdown}: ")
     for word in words:
         assert word in message
 

@@ -235,6 +235,25 @@ def test_only_selects_by_glob(tiny_project):
     assert sorted(label for label, _ in report.ran) == ["alpha/one", "alpha/two"]
 
 
+@pytest.mark.parametrize("command", [[], ["list"], ["--explain"], ["--quick", "--force"]])
+def test_only_matching_nothing_is_an_error(tiny_project, command):
+    proc = tiny_project.gen(*command, "--only", "nosuch/*")
+    assert proc.returncode == 2, proc.stderr
+    assert "'nosuch/*' matches no figure" in proc.stderr
+    assert "python -m gen list" in proc.stderr
+    assert not (tiny_project.root / "figures").exists() or not any(
+        (tiny_project.root / "figures").rglob("*.json"))
+
+
+def test_usage_names_every_subcommand(tiny_project):
+    from gen import __main__ as cli
+    commands = [*cli.COMMANDS, *cli.DELEGATED]
+    assert {"build", "list", "new", "check"} <= set(commands)
+    usage = tiny_project.gen("--help").stdout.splitlines()[0]
+    for text in (cli.__doc__.splitlines()[0], usage):
+        assert all(re.search(rf"\b{c}\b", text) for c in commands), text
+
+
 def test_declarations_must_be_literal(tiny_project):
     path = tiny_project.write("gen/articles/bad.py", tiny_figure("x-y").replace(
         'caption="Caption of x-y."', 'caption="Caption " + NAME'))

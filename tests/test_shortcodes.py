@@ -75,7 +75,16 @@ def test_shortcodes_in_code_are_left_alone():
 def test_errors_name_the_page_and_suggest_a_fix(code, message):
     with pytest.raises(ShortcodeError, match=message) as info:
         expand(f"text\n{code}\n")
-    assert str(info.value).startswith("articles/alpha-beta.md: ")
+    assert str(info.value).startswith("articles/alpha-beta.md:2: ") and info.value.line == 2
+
+
+def test_lines_count_from_where_the_markdown_starts_in_its_file():
+    page = Page("articles/alpha-beta.md", "alpha_beta", first_line=5)
+    with pytest.raises(ShortcodeError, match=r"^articles/alpha-beta.md:7: <!-- md:figure x -->"):
+        Expander(make_catalog()).expand("# T\n\n<!-- md:figure x -->", page)
+    page.first_line = None      # unknown: name the page only
+    with pytest.raises(ShortcodeError, match=r"^articles/alpha-beta.md: <!-- md:figure x -->"):
+        Expander(make_catalog()).expand("# T\n\n<!-- md:figure x -->", page)
 
 
 def test_page_without_a_module_says_how_to_fix_it():

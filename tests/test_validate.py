@@ -35,6 +35,8 @@ def test_the_real_pages_pass():
 
 def test_a_good_article_and_post_pass(docs):
     assert check(docs, **{"articles/gradients.md": ARTICLE, "blog/posts/p.md": POST}) == []
+    dated = ARTICLE.replace("---\n\n", "date: 2026-11-02\n---\n\n")
+    assert check(docs, **{"articles/gradients.md": dated}) == []
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -47,10 +49,50 @@ def test_a_good_article_and_post_pass(docs):
     (ARTICLE.replace("title: Gradients", "title: Gradients: a tour"),
      "docs/articles/a.md:2: front matter: is not valid YAML (mapping values are not allowed "
      "here); MkDocs would show it as text. Quote values that contain ': '"),
+    (ARTICLE.replace("---\n\n", "date: 2026-02-30\n---\n\n"),
+     "docs/articles/a.md:4: date: date '2026-02-30' is not a real date (day is out of range"),
+    (ARTICLE.replace("---\n\n", "date: '2026-11-02'\n---\n\n"),
+     "docs/articles/a.md:4: date: date '2026-11-02' is quoted, so it is text, not a date"),
 ])
 def test_article_front_matter(docs, text, expected):
     found = check(docs, **{"articles/a.md": text})
     assert len(found) == 1 and found[0].startswith(expected), found
+
+
+PAGE = "---\ntitle: About\n---\n\n# About\n\nText.\n"
+
+
+@pytest.mark.parametrize("rel, text, expected", [
+    ("about.md", "---\n# tags:\n#   - a topic\n---\n\n# About\n",
+     "docs/about.md:2: front matter: has no 'key: value' line"),
+    ("about.md", PAGE.replace("---\n\n", "updated: 2026-02-30\n---\n\n"),
+     "docs/about.md:3: front matter: MkDocs would not read it and would show it as text: "
+     "'updated' holds an impossible date"),
+    ("about.md", PAGE.replace("---\n\n", "date:\n  created: 2026-02-30\n---\n\n"),
+     "docs/about.md:3: front matter: MkDocs would not read it"),
+    ("about.md", "---\ntitle: About\n---",
+     "docs/about.md:3: front matter: MkDocs would not read it and would show it as text: "
+     "end the closing '---' line with a line break"),
+    ("about.md", "\n" + PAGE, "docs/about.md:2: front matter: must start on the file's very "
+     "first line"),
+    ("about.md", "# About\n\n---\ntitle: About\n---\n\nText.\n",
+     "docs/about.md:3: front matter: must start on the file's very first line"),
+    ("articles/a.md", "\n" + ARTICLE, "docs/articles/a.md:2: front matter: must start on"),
+    ("blog/posts/p.md", "<!-- draft -->\n" + POST,
+     "docs/blog/posts/p.md:2: front matter: must start on"),
+])
+def test_front_matter_mkdocs_would_not_read(docs, rel, text, expected):
+    found = check(docs, **{rel: text})
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+@pytest.mark.parametrize("text", [
+    "# About\n\n---\n\nA rule above and below.\n\n---\n",
+    "# About\n\n```yaml\n---\ntitle: An example\n---\n```\n",
+    PAGE,
+])
+def test_rules_and_examples_are_not_front_matter(docs, text):
+    assert check(docs, **{"about.md": text}) == []
 
 
 @pytest.mark.parametrize("old, new, expected", [
