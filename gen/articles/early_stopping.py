@@ -382,8 +382,9 @@ def filters(s, lr, t):
             "coefficient value on the vertical axis. Six pairs of curves start at zero and "
             "move to their least-squares values, large-scale features first and small-scale "
             "ones last; each solid gradient-descent curve runs ahead of its dashed ridge "
-            "curve, rising earlier and reaching its final value sooner, with the widest "
-            "gap mid-way through each rise.",
+            "curve, rising earlier and reaching its final value sooner; the two paths are "
+            "up to {ridge_max_gap:.0%} of the least-squares solution's length apart, most "
+            "mid-way through the rises.",
         size=(6.4, 4.0))
 def gd_vs_ridge(seed, quick=False):
     X, y = least_squares_problem(seed)
