@@ -102,7 +102,7 @@ def test_gd_runs_ahead_of_ridge_as_the_alt_text_says():
     f_gd, f_ridge = es.filters(s[None, :], lr, t)
     assert np.all(f_gd >= f_ridge - 1e-12)
     alt = es.gd_vs_ridge.__figure__.alt                 # quotes the measured gap by name
-    assert "runs ahead of its dashed ridge" in alt and "{ridge_max_gap:.0%}" in alt
+    assert "run ahead of their dashed ridge" in alt and "{ridge_max_gap:.0%}" in alt
 
 
 def test_gd_path_matches_its_closed_form():

@@ -379,12 +379,12 @@ def filters(s, lr, t):
                 "with λ = 1/(ηt) (dashed), on a regression problem with six features of "
                 "very different scales.",
         alt="Line chart with gradient-descent steps on a logarithmic horizontal axis and "
-            "coefficient value on the vertical axis. Six pairs of curves start at zero and "
+            "coefficient value on the vertical axis. Six pairs of curves start near zero and "
             "move to their least-squares values, large-scale features first and small-scale "
-            "ones last; each solid gradient-descent curve runs ahead of its dashed ridge "
-            "curve, rising earlier and reaching its final value sooner; the two paths are "
-            "up to {ridge_max_gap:.0%} of the least-squares solution's length apart, most "
-            "mid-way through the rises.",
+            "ones last. The solid gradient-descent curves run ahead of their dashed ridge "
+            "partners and settle sooner; the distance between the two paths peaks mid-way, "
+            "at {ridge_max_gap:.0%} of the least-squares solution's length, and closes by "
+            "the end.",
         size=(6.4, 4.0))
 def gd_vs_ridge(seed, quick=False):
     X, y = least_squares_problem(seed)
