@@ -51,7 +51,8 @@ def test_figure_becomes_numbered_figure_with_both_themes_alt_caption_and_source_
 def test_alt_text_quotes_the_figures_numbers_by_name():
     catalog = make_catalog()
     entry = catalog.entries["alpha_beta"]["loss-curve"]
-    entry.spec = replace(entry.spec, alt="Accuracy climbs to {test_acc:.0%}, best at epoch {best_epoch}.")
+    entry.spec = replace(entry.spec,
+                         alt="Accuracy climbs to {test_acc:.0%}, best at epoch {best_epoch}.")
     out = expand("<!-- md:figure loss-curve -->", catalog=catalog)
     assert "![Accuracy climbs to 93%, best at epoch 12.]" in out
     entry.spec = replace(entry.spec, alt="Accuracy climbs to {test_accuracy:.0%}.")
