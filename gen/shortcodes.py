@@ -292,13 +292,27 @@ def playground_query(state: dict, ref: str, epoch: int = 0) -> str:
     return "&".join(f"{k}={quote(v, safe=',/')}" for k, v in fields)
 
 
+ALT_NUMBER = re.compile(r"\{(\w+)(?::([^{}]*))?\}")
+
+
+def alt_text(spec: FigureSpec, numbers: dict) -> str:
+    """The figure's alt text with each `{name}` or `{name:.0%}` replaced by the number
+    the figure returned, so a quantitative alt text is never typed by hand."""
+    def one(m: re.Match) -> str:
+        if m[1] not in numbers:
+            raise ShortcodeError(f"alt text of figure '{spec.name}' names {{{m[1]}}}, which "
+                                 f"the figure does not return{_suggest(m[1], numbers)}")
+        return format(numbers[m[1]], m[2] or ".3g")
+    return ALT_NUMBER.sub(one, spec.alt)
+
+
 def figure_html(entry: Entry, number: int, page: Page, explore=()) -> str:
     """A numbered <figure>: light and dark drawings, caption, link to its code, and
     links that open each of its exported runs in the playground."""
     spec, module = entry.spec, entry.module
     depth = page.src.count("/")
     base = "../" * depth + f"figures/{module.name}/{spec.name}"
-    alt = html.escape(spec.alt, quote=True)
+    alt = html.escape(alt_text(spec, entry.numbers) if entry.built else spec.alt, quote=True)
     size = f'width="{entry.width}" height="{entry.height}"' if entry.width else ""
     parts = []
     if entry.error:

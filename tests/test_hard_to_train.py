@@ -4,6 +4,7 @@ import math
 import numpy as np
 import pytest
 
+from conftest import ROOT
 from gen.articles import hard_to_train as h
 from gen.lib import mlp
 
@@ -57,6 +58,28 @@ def test_permute_hidden_keeps_outputs_and_flatten_round_trips():
 def test_saddle_escape_time_follows_the_linearised_flow(n):
     # Discrete steps grow y by (1 + lr) instead of e^lr: a few per cent slower.
     assert n["saddle_escape_step"] == pytest.approx(n["saddle_escape_theory"], rel=0.15)
+
+
+def test_saddle_escape_paragraph_explains_its_three_counts(n):
+    # The article quotes the rule of thumb ln(1/y0)/η, the flow's count to f = 1/8
+    # and the measured step, and says why they differ.
+    page = (ROOT / "docs/articles/hard-to-train.md").read_text()
+    for name in ("saddle_escape_rough", "saddle_escape_theory", "saddle_escape_step"):
+        assert f"md:number {name} " in page
+    lr, y0 = n["saddle_lr"], n["saddle_y0"]
+    assert n["saddle_escape_rough"] == pytest.approx(math.log(1 / y0) / lr)
+    # "the figure counts escape a little earlier": the flow reaches y² = 1 − 1/√2
+    # ln(1 + √2)/(2η) before y² = 1/2, where the rule of thumb stops.
+    assert n["saddle_escape_rough"] - n["saddle_escape_theory"] == pytest.approx(
+        math.log(1 + math.sqrt(2)) / (2 * lr), rel=1e-3)
+    # "each step gains a few per cent less": discrete steps stretch the flow's
+    # time by about η/ln(1 + η), to within a step.
+    assert n["saddle_escape_step"] > n["saddle_escape_theory"]
+    assert n["saddle_escape_step"] == pytest.approx(
+        n["saddle_escape_theory"] * lr / math.log1p(lr), abs=1.5)
+    # "two small errors cancelling": the rule of thumb is nearer the run than the flow.
+    assert (abs(n["saddle_escape_rough"] - n["saddle_escape_step"])
+            < n["saddle_escape_step"] - n["saddle_escape_theory"])
 
 
 def test_saddle_plateau_is_long_and_flat(n):

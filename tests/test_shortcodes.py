@@ -1,6 +1,7 @@
 """Author syntax: `<!-- md:figure -->` and `<!-- md:number -->` expansion and its errors."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,19 @@ def test_figure_becomes_numbered_figure_with_both_themes_alt_caption_and_source_
     assert 'width="614" height="384"' in out
     assert 'href="../../code/alpha_beta/"' in out and "gen/articles/alpha_beta.py" in out
     assert 'id="figure-loss-curve"' in out
+
+
+def test_alt_text_quotes_the_figures_numbers_by_name():
+    catalog = make_catalog()
+    entry = catalog.entries["alpha_beta"]["loss-curve"]
+    entry.spec = replace(entry.spec,
+                         alt="Accuracy climbs to {test_acc:.0%}, best at epoch {best_epoch}.")
+    out = expand("<!-- md:figure loss-curve -->", catalog=catalog)
+    assert "![Accuracy climbs to 93%, best at epoch 12.]" in out
+    entry.spec = replace(entry.spec, alt="Accuracy climbs to {test_accuracy:.0%}.")
+    with pytest.raises(ShortcodeError, match=r"articles/alpha-beta.md.*figure 'loss-curve' "
+                                              r"names \{test_accuracy\}.*did you mean 'test_acc'"):
+        expand("<!-- md:figure loss-curve -->", catalog=catalog)
 
 
 @pytest.mark.parametrize("code, expected", [

@@ -79,6 +79,7 @@ def test_figures_on_pages_have_alt_text_and_numbered_captions(site):
             assert f"Figure {i}.</span>" in html
         for alt in re.findall(r'<img[^>]*\balt="([^"]*)"', html):
             assert len(alt) > 15, f"{md.name}: an image has no real alt text"
+            assert not re.search(r"\{\w+(:[^{}]*)?\}", alt), f"{md.name}: unfilled alt {alt}"
 
 
 def test_no_shortcode_is_left_unexpanded(site):

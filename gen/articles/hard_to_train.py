@@ -223,6 +223,7 @@ def saddle_point(seed, quick=False):
     numbers = {
         "saddle_escape_step": escape,
         "saddle_escape_theory": saddle_escape_steps(SADDLE_START[1], SADDLE_LR),
+        "saddle_escape_rough": math.log(1 / SADDLE_START[1]) / SADDLE_LR,   # ln(1/y0)/η
         "saddle_arrive_step": arrive,
         "saddle_min_grad": float(gnorm[:escape].min()),
         "saddle_peak_grad": float(gnorm[arrive:].max()),
