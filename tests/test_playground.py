@@ -7,14 +7,12 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 from scipy.special import erf, expit
 
-from conftest import ROOT, tiny_figure
+from conftest import REBUILD, ROOT, rebuild_prints, tiny_figure
 from gen import build as pipeline
 from gen.lib import activations as ref
 from gen.lib.playground import data, nn, xmath
@@ -174,16 +172,6 @@ def test_export_holds_what_the_browser_replays():
     assert back["initial"][0]["shape"] == [2, 16]
     assert np.array_equal(np.array(back["initial"][0]["W"]), run["initial"][0][0].ravel())
     assert np.array_equal(np.array(back["data"]["X_train"]), run["X_train"])   # exact floats
-
-
-REBUILD = PLAYGROUND / "rebuild.py"
-
-
-def rebuild_prints(path):
-    """rebuild.py's test accuracy and loss for the export at `path`, as it prints them."""
-    done = subprocess.run([sys.executable, str(REBUILD), str(path)], capture_output=True, text=True, check=True)
-    printed = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
-    return float(printed["test accuracy"]), float(printed["test loss"])
 
 
 # Every activation and loss, every feature; spiral on all seven features, with ELU and
