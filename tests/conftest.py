@@ -43,6 +43,16 @@ def module_numbers():
     return get
 
 
+REBUILD = ROOT / "docs" / "playground" / "rebuild.py"      # the playground's export script
+
+
+def rebuild_prints(path):
+    """rebuild.py's test accuracy and loss for the export at `path`, as it prints them."""
+    done = subprocess.run([sys.executable, str(REBUILD), str(path)], capture_output=True, text=True, check=True)
+    printed = dict(line.rsplit(" ", 1) for line in done.stdout.splitlines())
+    return float(printed["test accuracy"]), float(printed["test loss"])
+
+
 def mkdocs_build(dest: Path, *args: str, cwd: Path = ROOT, **env) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(dest), *args],

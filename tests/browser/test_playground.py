@@ -16,6 +16,8 @@ import pytest
 
 from gen.lib.playground import nn
 
+from conftest import REBUILD, rebuild_prints
+
 from .support import PHONE, describe, new_context, open_page, run_axe, toggle_palette
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -367,3 +369,41 @@ def test_it_pauses_in_a_hidden_tab(visit):
     page.evaluate("""() => { Object.defineProperty(document, 'hidden', {value: false, configurable: true});
                              document.dispatchEvent(new Event('visibilitychange')); }""")
     page.wait_for_function(f"document.querySelector('.nl-playground').playground.trainer.epoch > {epoch}")
+
+
+def test_the_exported_run_is_the_pages_and_rebuild_py_scores_it(visit, tmp_path):
+    """Download weights (JSON) holds the trainer's weights in the build's format; the
+    page's rebuild.py prints the page's test accuracy; the PNG is the plane's picture."""
+    page, _ = visit(PAGE)
+    live(page)
+    page.get_by_label("Activation").select_option("gelu")
+    page.get_by_label("x₁²").check()
+    for _ in range(7):
+        page.get_by_role("button", name="Step").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download weights (JSON)").click()
+    path = tmp_path / "run.json"
+    download.value.save_as(path)
+    run = json.loads(path.read_text())
+    got = page.evaluate("""() => { const t = document.querySelector('.nl-playground').playground.trainer;
+        const layers = (net) => net.map(L => ({ W: Array.from(L.W), b: Array.from(L.b) }));
+        return { final: layers(t.net), initial: layers(t.initial), history: t.history, state: t.state }; }""")
+    assert run["format"] == "nonlinear-playground-run/1"
+    assert set(run) == {"format", "title", "state", "data", "initial", "final", "history"}
+    assert run["state"] == {**got["state"], "epochs": 7} and run["state"]["act"] == "gelu"
+    assert gap(run["final"], got["final"]) == 0.0 and gap(run["initial"], got["initial"]) == 0.0
+    assert run["history"] == got["history"]
+    sizes = [len(got["state"]["features"]), *got["state"]["layers"], 1]
+    assert "x1sq" in got["state"]["features"] and [L["shape"] for L in run["final"]] == [[a, b] for a, b in zip(sizes, sizes[1:])]
+    assert page.locator(".nlp-status").text_content().startswith("Weights and history at epoch 7")
+    accuracy, loss = rebuild_prints(path)
+    assert accuracy == got["history"]["test_acc"][-1]
+    assert loss == pytest.approx(got["history"]["test_loss"][-1], abs=1e-9, rel=0)
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download boundary (PNG)").click()
+    download.value.save_as(tmp_path / "plane.png")
+    assert (tmp_path / "plane.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    script = page.get_by_role("link", name="Python script (rebuild.py)")
+    served = page.evaluate("(href) => fetch(href).then(r => r.text())", script.get_attribute("href"))
+    assert served == REBUILD.read_text()

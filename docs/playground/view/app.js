@@ -8,6 +8,7 @@ import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerSta
 import { Plane, colours } from "./plane.js";
 import { drawChart } from "./chart.js";
 import { mountUnits } from "./units.js";
+import { mountExport } from "./export.js";
 import { h } from "./dom.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
@@ -316,6 +317,7 @@ export function mount(root, options = {}) {
     get replaying() { return trainer.epoch < target; }, setPlaying, rebuild, notices };
   Object.assign(root.playground, { onRender: [], render });
   mountUnits(root.playground, views, LABELS.features);
+  mountExport(copy.parentNode, root.playground, planeCanvas, say);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
 }
