@@ -95,7 +95,9 @@ def dataset(cfg):
 
 # --- the network ---------------------------------------------------------------------
 
-def sizes(cfg, classes=2) -> list[int]:
+def sizes(cfg) -> list[int]:
+    """Inputs, hidden widths, outputs: one sigmoid unit for two classes, else one per class."""
+    classes = datasets.classes(cfg["data"])
     outputs = 1 if classes == 2 else classes
     return [sum(f in cfg["features"] for f in FEATURES), *cfg["layers"], outputs]
 
