@@ -8,6 +8,7 @@ as untrusted input.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
@@ -269,6 +270,25 @@ def test_several_classes_regions_shapes_and_the_confusion_matrix(visit):
         assert int(np.argmax(cosine)) == k, (k, pixel, cosine)
     for k, shape in enumerate(("circles", "triangles", "squares")):
         assert f"class {k} ({shape})" in out["summary"]
+
+
+@pytest.mark.parametrize("act, init, falls_off", [("sigmoid", "glorot", True), ("relu", "he", False)])
+def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit, act, init, falls_off):
+    """Depth 6: with sigmoid the first layer's gradient is orders of magnitude below the
+    output's, with ReLU and He init it is not; the numbers shown are numpy's."""
+    query = f"data=circles&n=200&layers=8,8,8,8,8,8&act={act}&init={init}&epoch=4"
+    page, _ = visit(PAGE + "?" + query)
+    live(page)
+    text = page.locator(".nlp-grad-text").first.text_content()
+    shown = [float(m) for m in re.findall(r"(?:layer \d|output) ([-\d.e+]+)", text)]
+    py = nn.train(nn.config(data="circles", n=200, layers=(8,) * 6, act=act, init=init, epochs=4))
+    expected = py["history"]["grad_norm"][-1]
+    assert shown == pytest.approx(expected, rel=6e-3), text      # shown to 3 significant digits
+    assert (shown[0] / shown[-1] < 1e-2) == falls_off, text
+    drawn = page.evaluate("""() => { const c = document.querySelector('.nlp-grads');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
+    assert drawn > 100, "the gradient chart drew nothing"
 
 
 HOSTILE = {

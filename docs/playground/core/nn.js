@@ -151,7 +151,7 @@ export class Trainer {
     this.shuffle = stream(state.seed, "shuffle");
     this.buf = buffers(this.net);
     this.epoch = 0;
-    this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [] };
+    this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [], grad_norm: [] };
     this.record();
   }
 
@@ -242,10 +242,20 @@ export class Trainer {
       const j = Math.floor(this.shuffle() * (i + 1));
       const t = order[i]; order[i] = order[j]; order[j] = t;
     }
+    const total = new Float64Array(this.net.length);
+    let steps = 0;
     for (let start = 0; start < n; start += this.state.batch) {
       this.backward(order.slice(start, start + this.state.batch));
+      for (let l = 0; l < this.net.length; l++) {      // ‖∂L/∂W‖ of each layer, for the view
+        const G = this.grads[l].W;
+        let sq = 0;
+        for (let i = 0; i < G.length; i++) sq += G[i] * G[i];
+        total[l] += Math.sqrt(sq);
+      }
+      steps++;
       this.step();
     }
+    this.history.grad_norm.push(Array.from(total, (t) => t / steps));   // mean over the epoch's steps
     this.epoch++;
     this.record();
   }

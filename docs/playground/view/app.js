@@ -6,7 +6,7 @@ import { Trainer } from "../core/nn.js";
 import { DATASETS } from "../core/data.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
-import { drawChart } from "./chart.js";
+import { drawChart, drawGradients } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { h } from "./dom.js";
 
@@ -58,9 +58,12 @@ export function mount(root, options = {}) {
   const chartCanvas = h("canvas", { class: "nlp-chart", role: "img", "aria-label": "Loss and accuracy per epoch", "aria-describedby": `${id}-chart-text` });
   const chartText = h("p", { id: `${id}-chart-text`, class: "nlp-summary" });
   const confusion = h("table", { class: "nlp-confusion" });
+  const gradCanvas = h("canvas", { class: "nlp-grads", role: "img", "aria-label": "Gradient norm per layer, per epoch, log scale", "aria-describedby": `${id}-grad-text` });
+  const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
-    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText), confusion));
+    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText), confusion),
+    h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
   const copy = h("button", { type: "button", class: "nlp-button", text: "Copy link" });
@@ -217,12 +220,27 @@ export function mount(root, options = {}) {
       `on ${LABELS.data[state.data]}: it predicts ${shares.join(", ")} of the plane. ` +
       `Filled points train, hollow points test. ${summary()}`;
     showConfusion(trainer.confusion());
+    showGradients(trainer.history.grad_norm);
     drawChart(chartCanvas, trainer.history, ref && sameRun() ? ref.history : null, theme);
     chartText.textContent = `Loss and accuracy per epoch, training solid, test dashed` +
       (ref && sameRun() ? `, the build's run dotted (test accuracy ${pct(ref.history.test_acc[ref.history.test_acc.length - 1])} at epoch ${ref.history.test_acc.length - 1})` : "") + `. ${summary()}`;
     for (const f of root.playground?.onRender || []) f(trainer, theme);    // other views (units.js)
   }
   const planeView = new Plane(planeCanvas);
+  function showGradients(norms) {
+    if (!norms.length) {
+      gradCanvas.getContext("2d").clearRect(0, 0, gradCanvas.width, gradCanvas.height);
+      gradText.textContent = "The gradient norm of each layer's weights appears after the first epoch.";
+      return;
+    }
+    drawGradients(gradCanvas, norms, theme);
+    const last = norms[norms.length - 1];
+    const names = last.map((_, l) => (l === last.length - 1 ? "output" : `layer ${l + 1}`));
+    gradText.textContent = `Norm of the loss gradient with respect to each layer's weights, mean over the ` +
+      `epoch's mini-batches, log scale; first layer dashed, output solid. Epoch ${norms.length}: ` +
+      `${last.map((v, l) => `${names[l]} ${v.toExponential(2)}`).join(", ")}; first layer ÷ output ` +
+      `${(last[0] / last[last.length - 1]).toExponential(1)}.`;
+  }
   function showConfusion(counts) {            // the test set's confusion matrix, as a table
     const K = counts.length;
     const head = h("tr", {}, h("th", { scope: "col", text: "true ↓ predicted →" }),
