@@ -131,7 +131,7 @@ def test_mulberry32_streams():
 @pytest.mark.parametrize("name", data.DATASETS)
 def test_data_sets_are_balanced_and_seeded(name):
     X, y = data.generate(name, 300, 0.1, seed=5)
-    assert X.shape == (300, 2) and y.tolist() == [i % 2 for i in range(300)]
+    assert X.shape == (300, 2) and y.tolist() == [i % data.classes(name) for i in range(300)]
     assert np.all(np.abs(X) < 4.5)
     X2, _ = data.generate(name, 300, 0.1, seed=5)
     assert np.array_equal(X, X2)
@@ -146,6 +146,26 @@ def test_what_the_data_sets_are():
     assert np.all((X[:, 0] * X[:, 1] > 0) == (y == 1))
     X, y = data.generate("blobs", 400, 0.0, seed=1)
     assert np.all((X[:, 0] + X[:, 1] > 0) == (y == 1))             # separable by a line
+    for name, K in (("clusters3", 3), ("clusters4", 4)):              # K clouds round a circle
+        X, y = data.generate(name, 400, 0.0, seed=1)
+        assert data.classes(name) == K and sorted(set(y.tolist())) == list(range(K))
+        angle = np.arctan2(X[:, 1], X[:, 0]) - np.pi / 2 - 2 * np.pi * y / K
+        centres = np.array([X[y == k].mean(axis=0) for k in range(K)])
+        assert np.allclose(np.hypot(*centres.T), 2.2, atol=0.15), name
+        assert np.all(np.abs(np.angle(np.exp(1j * angle))) < 1.4), name   # each near its own centre
+    X, y = data.generate("spiral3", 600, 0.0, seed=1)
+    r = np.hypot(X[:, 0], X[:, 1])
+    arm = np.angle(np.exp(1j * (np.arctan2(X[:, 1], X[:, 0]) - 1.25 * 2 * np.pi * r / 2.8)))
+    assert np.allclose(np.angle(np.exp(1j * (arm - 2 * np.pi * y / 3))), 0, atol=1e-9)  # on arm y
+
+
+def test_several_classes_get_a_softmax_output_and_train():
+    cfg = nn.config(data="clusters3", n=300, epochs=15)
+    run = nn.train(cfg)
+    assert [W.shape[1] for W, _ in run["net"]][-1] == 3
+    assert run["history"]["test_acc"][-1] > 0.85 and run["history"]["test_acc"][0] < 0.6   # chance: 1/3
+    P = nn.probabilities(run["net"], cfg, run["X_test"])
+    assert P.shape == (len(run["X_test"]), 3) and np.allclose(P.sum(axis=1), 1)
 
 
 def test_training_reproduces_itself_and_reset_gives_the_same_start():
@@ -255,3 +275,23 @@ def test_a_bad_export_names_the_figure(tiny_project):
     report = pipeline.build(tiny_project.root, jobs=1)
     assert report.failures and "export 'run-b'" in report.failures[0].error
     assert "figure 'one'" in report.failures[0].error
+
+
+DEEP = dict(data="circles", layers=(8,) * 6, n=200, epochs=3)
+
+
+def test_gradient_norms_are_the_weights_gradients_mean_over_the_epochs_steps():
+    run = nn.train(nn.config(**DEEP, act="tanh"))
+    assert len(run["history"]["grad_norm"]) == 3 and len(run["history"]["grad_norm"][0]) == 7
+    rng = np.random.default_rng(0)
+    grads = [[rng.normal(size=(4, 3)), rng.normal(size=3)], [rng.normal(size=(3, 1)), rng.normal(size=1)]]
+    assert nn.grad_norms(grads) == pytest.approx([np.linalg.norm(g[0]) for g in grads], rel=1e-14)
+
+
+def test_with_sigmoid_the_early_layers_gradients_fall_off_and_with_relu_and_he_they_do_not():
+    """What the gradient view is for (issue 16): depth 6, the first epoch."""
+    sigmoid = nn.train(nn.config(**DEEP, act="sigmoid", init="glorot"))["history"]["grad_norm"][0]
+    relu = nn.train(nn.config(**DEEP, act="relu", init="he"))["history"]["grad_norm"][0]
+    assert sigmoid[0] / sigmoid[-1] < 1e-2                     # orders of magnitude smaller
+    assert all(a < b for a, b in zip(sigmoid, sigmoid[1:]))  # shrinking layer by layer backwards
+    assert relu[0] / relu[-1] > 0.1

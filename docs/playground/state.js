@@ -2,7 +2,7 @@
 // A shared URL is a stranger's input: unknown or malformed fields fall back to the
 // defaults, out-of-range numbers are clamped, and each such change is reported as a
 // short plain-text notice (the view shows it with textContent, never as HTML).
-import { DATASETS } from "./core/data.js";
+import { DATASETS, classes } from "./core/data.js";
 import { ACTIVATIONS, FEATURES } from "./core/nn.js";
 
 export const LIMITS = { layers: 6, width: 16, n: [20, 1000], epoch: 10000, query: 2000 };
@@ -99,8 +99,13 @@ export function parse(query) {
   return fix(state, notices);
 }
 
-// Rules between fields: a batch is at most the training set.
+// Rules between fields: a batch is at most the training set; squared error is only
+// for one sigmoid output (two classes), several classes use softmax cross-entropy.
 export function fix(state, notices = []) {
+  if (state.loss === "mse" && classes(state.data) > 2) {
+    notices.push(`squared error needs two classes; ${state.data} has ${classes(state.data)}, used cross-entropy`);
+    state.loss = "bce";
+  }
   const nTrain = Math.floor(state.n * state.train + 0.5);
   if (state.batch > nTrain) {
     notices.push(`batch=${state.batch} is larger than the ${nTrain} training points, used ${nTrain}`);

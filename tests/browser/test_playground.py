@@ -8,6 +8,7 @@ as untrusted input.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import time
 
@@ -98,10 +99,13 @@ OPTIONS = [
     dict(act="gelu", opt="adam", data="circles", features=("x1", "x2", "sinx1", "sinx2"), batch=32),
     dict(act="silu", opt="sgd", lr=1.0, loss="mse", layers=(1,), data="xor"),
     dict(act="softplus", opt="adam", lr=0.1, reg="l2", rate=0.1, layers=(16,), data="spiral"),
+    # several classes: softmax output and cross-entropy
+    dict(act="relu", opt="adam", lr=0.03, data="clusters4", batch=16, init="he"),
+    dict(act="tanh", opt="momentum", lr=0.03, data="spiral3", layers=(8, 8), reg="l2", rate=0.001),
 ]
 
 
-@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: o["act"])
+@pytest.mark.parametrize("options", OPTIONS, ids=lambda o: f"{o['act']}-{o.get('data', 'circles')}")
 def test_core_matches_numpy_for_every_option(core_page, options):
     cfg = nn.config(**{"n": 120, "noise": 0.2, "seed": 11, **options})
     py = nn.train(cfg, epochs=20)
@@ -228,6 +232,65 @@ def test_a_shared_url_reproduces_the_run_also_after_reset(visit):
     other.get_by_role("button", name="Reset").click()
     reset = other.evaluate("document.querySelector('.nl-playground').playground.trainer.net.map(L => Array.from(L.W))")
     assert reset == initial
+
+
+def test_several_classes_regions_shapes_and_the_confusion_matrix(visit):
+    """Three clusters: a softmax network whose regions take each class's colour, whose
+    confusion matrix counts the test points as the accuracy says, and squared error is
+    replaced by cross-entropy with a notice."""
+    page, _ = visit(PAGE + "?data=clusters3&loss=mse&n=300&layers=8&epoch=40")
+    got = live(page)
+    assert got["state"]["loss"] == "bce" and "squared error needs two classes" in got["notice"]
+    out = page.evaluate("""() => {
+        const p = document.querySelector('.nl-playground').playground, t = p.trainer;
+        const canvas = document.querySelector('.nlp-plane'), ctx = canvas.getContext('2d');
+        const css = getComputedStyle(document.querySelector('.nl-playground'));
+        const pixel = (x1, x2) => {            // the plane shows [-3.6, 3.6]^2
+            const w = canvas.width, px = Math.round((x1 + 3.6) / 7.2 * w), py = Math.round(w - (x2 + 3.6) / 7.2 * w);
+            return Array.from(ctx.getImageData(px, py, 1, 1).data.slice(0, 3));
+        };
+        const centres = [0, 1, 2].map(c => { const a = 2 * Math.PI * c / 3 + Math.PI / 2;
+            return [2.2 * Math.cos(a) * 0.6, 2.2 * Math.sin(a) * 0.6]; });   // inside, away from points
+        return { classes: t.classes, outputs: t.net.at(-1).nout, confusion: t.confusion(),
+                 nTest: t.test.y.length, acc: t.history.test_acc.at(-1),
+                 pixels: centres.map(([a, b]) => pixel(a, b)),
+                 colours: [0, 1, 2, 'bg'].map(k => css.getPropertyValue('--nlp-' + (k === 'bg' ? k : 'c' + k)).trim()),
+                 table: [...document.querySelectorAll('.nlp-confusion tbody tr')].map(r =>
+                     [...r.querySelectorAll('td')].map(td => Number(td.textContent))),
+                 summary: document.querySelector('.nlp-summary').textContent };
+    }""")
+    assert out["classes"] == 3 and out["outputs"] == 3
+    K = out["classes"]
+    assert out["table"] == out["confusion"] and len(out["table"]) == K
+    assert sum(map(sum, out["table"])) == out["nTest"]
+    assert sum(out["table"][k][k] for k in range(K)) == round(out["acc"] * out["nTest"])
+    assert out["acc"] > 0.8
+    *rgb, bg = [np.array([int(c[i:i + 2], 16) for i in (1, 3, 5)], float) for c in out["colours"]]
+    for k, pixel in enumerate(out["pixels"]):     # each cluster's region is tinted its own colour
+        tint = np.array(pixel, float) - bg
+        cosine = [tint @ (c - bg) / (np.linalg.norm(tint) * np.linalg.norm(c - bg)) for c in rgb]
+        assert int(np.argmax(cosine)) == k, (k, pixel, cosine)
+    for k, shape in enumerate(("circles", "triangles", "squares")):
+        assert f"class {k} ({shape})" in out["summary"]
+
+
+@pytest.mark.parametrize("act, init, falls_off", [("sigmoid", "glorot", True), ("relu", "he", False)])
+def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit, act, init, falls_off):
+    """Depth 6: with sigmoid the first layer's gradient is orders of magnitude below the
+    output's, with ReLU and He init it is not; the numbers shown are numpy's."""
+    query = f"data=circles&n=200&layers=8,8,8,8,8,8&act={act}&init={init}&epoch=4"
+    page, _ = visit(PAGE + "?" + query)
+    live(page)
+    text = page.locator(".nlp-grad-text").first.text_content()
+    shown = [float(m) for m in re.findall(r"(?:layer \d|output) ([-\d.e+]+)", text)]
+    py = nn.train(nn.config(data="circles", n=200, layers=(8,) * 6, act=act, init=init, epochs=4))
+    expected = py["history"]["grad_norm"][-1]
+    assert shown == pytest.approx(expected, rel=6e-3), text      # shown to 3 significant digits
+    assert (shown[0] / shown[-1] < 1e-2) == falls_off, text
+    drawn = page.evaluate("""() => { const c = document.querySelector('.nlp-grads');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
+    assert drawn > 100, "the gradient chart drew nothing"
 
 
 HOSTILE = {

@@ -1,10 +1,12 @@
-// The playground's data: mulberry32 and five 2-D data sets; twin of gen/lib/playground/data.py.
+// The playground's data: mulberry32 and eight 2-D data sets; twin of gen/lib/playground/data.py.
 // Each set draws, from one stream, 3 uniforms per point and then 2 normal deviates per
-// point, so the order of draws matches the Python side. Point i has class i % 2; the
+// point, so the order of draws matches the Python side. Point i has class i % K; the
 // first round(n * train) points train, the rest test.
 import { cos, log, sin } from "./xmath.js";
 
-export const DATASETS = ["circles", "xor", "blobs", "spiral", "moons"];
+export const DATASETS = ["circles", "xor", "blobs", "spiral", "moons", "clusters3", "clusters4", "spiral3"];
+const CLASSES = { clusters3: 3, clusters4: 4, spiral3: 3 };
+export const classes = (name) => CLASSES[name] || 2;
 const STREAMS = { data: 1, init: 2, shuffle: 3 };
 
 export function mulberry32(seed) {
@@ -47,8 +49,9 @@ export function generate(name, n, noise, seed) {
   const X = new Float64Array(2 * n);
   const y = new Int32Array(n);
   const twoPi = 2 * Math.PI;
+  const K = classes(name);
   for (let i = 0; i < n; i++) {
-    const c = i % 2;
+    const c = i % K;
     const u0 = u[3 * i], u1 = u[3 * i + 1], u2 = u[3 * i + 2];
     const g0 = g[2 * i], g1 = g[2 * i + 1];
     let x1, x2;
@@ -66,6 +69,14 @@ export function generate(name, n, noise, seed) {
       const spread = 0.5 + 2 * noise;
       X[2 * i] = centre + spread * g0; X[2 * i + 1] = centre + spread * g1; y[i] = c;
       continue;
+    } else if (name === "clusters3" || name === "clusters4") {
+      const a = twoPi * c / K + Math.PI / 2;
+      const spread = 0.4 + 1.5 * noise;
+      X[2 * i] = 2.2 * cos(a) + spread * g0; X[2 * i + 1] = 2.2 * sin(a) + spread * g1; y[i] = c;
+      continue;
+    } else if (name === "spiral3") {
+      const a = 1.25 * twoPi * u0 + twoPi * c / 3;
+      x1 = 2.8 * u0 * cos(a); x2 = 2.8 * u0 * sin(a);
     } else if (name === "spiral") {
       const a = 1.75 * twoPi * u0 + Math.PI * c;
       x1 = 2.8 * u0 * cos(a); x2 = 2.8 * u0 * sin(a);

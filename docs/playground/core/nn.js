@@ -2,7 +2,7 @@
 // Dense layers in float64; each activation sits next to its derivative; sums run in
 // the same order as the Python loops, so both sides produce the same bits.
 import { expm1, exp, log, log1p, sigmoid, sin, tanh } from "./xmath.js";
-import { generate, stream, trainCount } from "./data.js";
+import { classes, generate, stream, trainCount } from "./data.js";
 
 export const FEATURES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"];
 const LEAKY_SLOPE = 0.01;
@@ -43,9 +43,10 @@ export function featureMap(names) {
   };
 }
 
-export function sizes(state, classes = 2) {
-  return [FEATURES.filter((f) => state.features.includes(f)).length, ...state.layers,
-    classes === 2 ? 1 : classes];
+// Inputs, hidden widths, outputs: one sigmoid unit for two classes, else one per class.
+export function sizes(state) {
+  const K = classes(state.data);
+  return [FEATURES.filter((f) => state.features.includes(f)).length, ...state.layers, K === 2 ? 1 : K];
 }
 
 export function init(layerSizes, seed, scheme) {
@@ -138,6 +139,7 @@ export class Trainer {
     const rows = (from, to) => Array.from({ length: to - from }, (_, i) =>
       this.features(X[2 * (from + i)], X[2 * (from + i) + 1], new Float64Array(d)));
     this.points = { X, y, k };
+    this.classes = classes(state.data);
     this.train = { A: rows(0, k), y: y.subarray(0, k) };
     this.test = { A: rows(k, state.n), y: y.subarray(k) };
     this.net = init(sizes(state), state.seed, state.init);
@@ -149,7 +151,7 @@ export class Trainer {
     this.shuffle = stream(state.seed, "shuffle");
     this.buf = buffers(this.net);
     this.epoch = 0;
-    this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [] };
+    this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [], grad_norm: [] };
     this.record();
   }
 
@@ -240,15 +242,26 @@ export class Trainer {
       const j = Math.floor(this.shuffle() * (i + 1));
       const t = order[i]; order[i] = order[j]; order[j] = t;
     }
+    const total = new Float64Array(this.net.length);
+    let steps = 0;
     for (let start = 0; start < n; start += this.state.batch) {
       this.backward(order.slice(start, start + this.state.batch));
+      for (let l = 0; l < this.net.length; l++) {      // ‖∂L/∂W‖ of each layer, for the view
+        const G = this.grads[l].W;
+        let sq = 0;
+        for (let i = 0; i < G.length; i++) sq += G[i] * G[i];
+        total[l] += Math.sqrt(sq);
+      }
+      steps++;
       this.step();
     }
+    this.history.grad_norm.push(Array.from(total, (t) => t / steps));   // mean over the epoch's steps
     this.epoch++;
     this.record();
   }
 
-  // P(class 1) at each (x1, x2) of a grid, for the heat map.
+  // At each (x1, x2) of a grid, for the heat map: P(class 1) with two classes, else
+  // the K class probabilities (softmax), out[cell * K + k].
   probabilities(xs, ys, out) {
     const { zs, as } = this.buf;
     const input = new Float64Array(this.net[0].nin);
@@ -256,10 +269,25 @@ export class Trainer {
     for (const x2 of ys) {
       for (const x1 of xs) {
         const z = forward(this.net, this.features(x1, x2, input), this.state.act, zs, as);
-        out[i++] = sigmoid(z[0]);
+        if (z.length === 1) { out[i++] = sigmoid(z[0]); continue; }
+        let m = z[0], s = 0;
+        for (let k = 1; k < z.length; k++) m = Math.max(m, z[k]);
+        for (let k = 0; k < z.length; k++) { out[i + k] = exp(z[k] - m); s += out[i + k]; }
+        for (let k = 0; k < z.length; k++) out[i + k] /= s;
+        i += z.length;
       }
     }
     return out;
+  }
+
+  // The test set's confusion matrix: counts[true class][predicted class].
+  confusion() {
+    const K = this.classes, { zs, as } = this.buf;
+    const counts = Array.from({ length: K }, () => new Array(K).fill(0));
+    for (let i = 0; i < this.test.A.length; i++) {
+      counts[this.test.y[i]][predicted(forward(this.net, this.test.A[i], this.state.act, zs, as))]++;
+    }
+    return counts;
   }
 
   // Every unit's output at each (x1, x2) of a grid, all units in one forward pass per point,

@@ -6,7 +6,7 @@ import { Trainer } from "../core/nn.js";
 import { DATASETS } from "../core/data.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
-import { drawChart } from "./chart.js";
+import { drawChart, drawGradients } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
 import { h } from "./dom.js";
@@ -14,7 +14,8 @@ import { h } from "./dom.js";
 const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
 const LABELS = {
-  data: { circles: "Circles", xor: "XOR", blobs: "Two blobs", spiral: "Spiral", moons: "Moons" },
+  data: { circles: "Circles", xor: "XOR", blobs: "Two blobs", spiral: "Spiral", moons: "Moons",
+    clusters3: "3 clusters", clusters4: "4 clusters", spiral3: "3-arm spiral" },
   features: { x1: "x₁", x2: "x₂", x1sq: "x₁²", x2sq: "x₂²", x1x2: "x₁x₂", sinx1: "sin x₁", sinx2: "sin x₂" },
   act: { identity: "identity (none)", relu: "ReLU", leaky_relu: "Leaky ReLU (0.01)", elu: "ELU",
     sigmoid: "sigmoid", tanh: "tanh", gelu: "GELU (tanh form)", silu: "SiLU / swish", softplus: "softplus" },
@@ -23,6 +24,7 @@ const LABELS = {
   opt: { adam: "Adam", momentum: "SGD + momentum 0.9", sgd: "SGD" },
   reg: { none: "none", l1: "L1", l2: "L2" },
 };
+const SHAPES = ["circles", "triangles", "squares", "diamonds"];
 const REF = /^[a-z0-9_]+\/[a-z0-9-]+\/[a-z0-9-]+$/;   // figures/<module>/<figure>/<run>
 
 let count = 0;
@@ -56,9 +58,13 @@ export function mount(root, options = {}) {
   const planeText = h("p", { id: `${id}-plane-text`, class: "nlp-summary" });
   const chartCanvas = h("canvas", { class: "nlp-chart", role: "img", "aria-label": "Loss and accuracy per epoch", "aria-describedby": `${id}-chart-text` });
   const chartText = h("p", { id: `${id}-chart-text`, class: "nlp-summary" });
+  const confusion = h("table", { class: "nlp-confusion" });
+  const gradCanvas = h("canvas", { class: "nlp-grads", role: "img", "aria-label": "Gradient norm per layer, per epoch, log scale", "aria-describedby": `${id}-grad-text` });
+  const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
-    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText)));
+    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText), confusion),
+    h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
   const copy = h("button", { type: "button", class: "nlp-button", text: "Copy link" });
@@ -210,16 +216,41 @@ export function mount(root, options = {}) {
     theme = theme || colours(app);
     epochOut.textContent = String(trainer.epoch);
     planeView.draw(trainer, theme);
-    const share1 = planeView.share();
+    const shares = planeView.shares().map((v, k) => `class ${k} (${SHAPES[k]}) on ${Math.round(100 * v)}%`);
     planeText.textContent = `Decision regions of the ${state.layers.length}-hidden-layer ${LABELS.act[state.act]} network ` +
-      `on ${LABELS.data[state.data]}: it predicts class 1 (triangles) on ${Math.round(100 * share1)}% of the plane ` +
-      `and class 0 (circles) on the rest. Filled points train, hollow points test. ${summary()}`;
+      `on ${LABELS.data[state.data]}: it predicts ${shares.join(", ")} of the plane. ` +
+      `Filled points train, hollow points test. ${summary()}`;
+    showConfusion(trainer.confusion());
+    showGradients(trainer.history.grad_norm);
     drawChart(chartCanvas, trainer.history, ref && sameRun() ? ref.history : null, theme);
     chartText.textContent = `Loss and accuracy per epoch, training solid, test dashed` +
       (ref && sameRun() ? `, the build's run dotted (test accuracy ${pct(ref.history.test_acc[ref.history.test_acc.length - 1])} at epoch ${ref.history.test_acc.length - 1})` : "") + `. ${summary()}`;
     for (const f of root.playground?.onRender || []) f(trainer, theme);    // other views (units.js)
   }
   const planeView = new Plane(planeCanvas);
+  function showGradients(norms) {
+    if (!norms.length) {
+      gradCanvas.getContext("2d").clearRect(0, 0, gradCanvas.width, gradCanvas.height);
+      gradText.textContent = "The gradient norm of each layer's weights appears after the first epoch.";
+      return;
+    }
+    drawGradients(gradCanvas, norms, theme);
+    const last = norms[norms.length - 1];
+    const names = last.map((_, l) => (l === last.length - 1 ? "output" : `layer ${l + 1}`));
+    gradText.textContent = `Norm of the loss gradient with respect to each layer's weights, mean over the ` +
+      `epoch's mini-batches, log scale; first layer dashed, output solid. Epoch ${norms.length}: ` +
+      `${last.map((v, l) => `${names[l]} ${v.toExponential(2)}`).join(", ")}; first layer ÷ output ` +
+      `${(last[0] / last[last.length - 1]).toExponential(1)}.`;
+  }
+  function showConfusion(counts) {            // the test set's confusion matrix, as a table
+    const K = counts.length;
+    const head = h("tr", {}, h("th", { scope: "col", text: "true ↓ predicted →" }),
+      ...counts.map((_, k) => h("th", { scope: "col", text: `${k} (${SHAPES[k]})` })));
+    const rows = counts.map((row, k) => h("tr", {}, h("th", { scope: "row", text: `${k} (${SHAPES[k]})` }),
+      ...row.map((c) => h("td", { text: String(c) }))));
+    confusion.replaceChildren(h("caption", { text: `Test points by true class (rows) and predicted class (columns), ${K} classes` }),
+      h("thead", {}, head), h("tbody", {}, ...rows));
+  }
   function sameRun() {
     return ref && serialise({ ...ref.state, epoch: 0 }) === serialise({ ...state, epoch: 0 });
   }

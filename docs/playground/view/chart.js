@@ -47,3 +47,44 @@ export function drawChart(canvas, history, ref, theme) {
   ctx.fillStyle = theme.fg;
   ctx.fillText(`epoch ${epochs}`, w - pad.r - ctx.measureText(`epoch ${epochs}`).width, h - 2 * scale);
 }
+
+// The gradient reaching each layer: ‖∂L/∂W‖ per epoch (mean over the epoch's steps) on a
+// log scale, one line per layer, from the first layer (class 0's colour, dashed) to the
+// output (class 1's colour, solid).
+export function drawGradients(canvas, norms, theme) {
+  const scale = window.devicePixelRatio || 1;
+  const w = Math.round((canvas.clientWidth || 300) * scale);
+  const h = Math.round((canvas.clientHeight || 150) * scale);
+  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
+  const ctx = canvas.getContext("2d");
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = `${11 * scale}px system-ui, sans-serif`;
+  ctx.fillStyle = theme.fg;
+  const pad = { l: 40 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
+  ctx.fillText("gradient norm per layer (log scale)", pad.l + 4 * scale, pad.t - 3 * scale);
+  const logs = norms.flat().filter((v) => v > 0).map(Math.log10);
+  if (!logs.length) return;
+  const lo = Math.floor(Math.min(...logs)), hi = Math.max(lo + 1, Math.ceil(Math.max(...logs)));
+  const epochs = Math.max(norms.length, 10);
+  const x = (e) => pad.l + (e / epochs) * (w - pad.l - pad.r);
+  const y = (v) => pad.t + (1 - (Math.log10(Math.max(v, 10 ** lo)) - lo) / (hi - lo)) * (h - pad.t - pad.b);
+  ctx.strokeStyle = theme.muted; ctx.lineWidth = scale; ctx.setLineDash([]);
+  ctx.beginPath(); ctx.moveTo(pad.l, pad.t); ctx.lineTo(pad.l, h - pad.b); ctx.lineTo(w - pad.r, h - pad.b); ctx.stroke();
+  ctx.fillText(`1e${hi}`, 2 * scale, pad.t + 8 * scale);
+  ctx.fillText(`1e${lo}`, 2 * scale, h - pad.b);
+  const layers = norms[0].length;
+  for (let l = 0; l < layers; l++) {
+    const f = layers > 1 ? l / (layers - 1) : 1;
+    const c = theme.c0.map((v, i) => Math.round((1 - f) * v + f * theme.c1[i]));
+    ctx.strokeStyle = `rgb(${c.join(",")})`; ctx.lineWidth = 1.6 * scale;
+    ctx.setLineDash(l === layers - 1 ? [] : [2 + 2 * l, 2].map((d) => d * scale));
+    ctx.beginPath();
+    const step = Math.max(1, Math.floor(norms.length / w));
+    for (let e = 0; e < norms.length; e += step) {
+      if (e === 0) ctx.moveTo(x(e + 1), y(norms[e][l])); else ctx.lineTo(x(e + 1), y(norms[e][l]));
+    }
+    ctx.lineTo(x(norms.length), y(norms[norms.length - 1][l]));
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}

@@ -6,7 +6,7 @@ compute everything from + - * /, sqrt and floor, in the same order:
 
 - xmath: exp, expm1, log, log1p, sin, cos, tanh, sigmoid (not numpy's or the
   browser's own, which differ in the last bits and mini-batch SGD amplifies that);
-- data: the mulberry32 PRNG, normal deviates and the five 2-D data sets;
+- data: the mulberry32 PRNG, normal deviates and the eight 2-D data sets (two, three or four classes);
 - nn: the network, its activations, losses, optimisers and training loop
   (sums run in a fixed order instead of BLAS's).
 

@@ -1,9 +1,10 @@
-"""The playground's data: a seeded PRNG and five 2-D data sets (twin of core/data.js).
+"""The playground's data: a seeded PRNG and eight 2-D data sets (twin of core/data.js).
 
 mulberry32 gives the same stream of doubles in Python and JavaScript. Every data
 set draws, from one stream, 3 uniforms per point and then 2 normal deviates per
 point (Box-Muller), so the order of draws is the same on both sides; the
-arithmetic is gen.lib.playground.xmath. Point i has class i % 2; the first
+arithmetic is gen.lib.playground.xmath. Point i has class i % K (K classes: 2,
+or 3 and 4 for the clusters and the 3-arm spiral); the first
 round(n * train) points are the training set, the rest the test set.
 """
 from __future__ import annotations
@@ -15,7 +16,13 @@ from gen.lib.playground import xmath
 M32 = 0xFFFFFFFF
 GOLDEN = 0x9E3779B9
 STREAMS = {"data": 1, "init": 2, "shuffle": 3}
-DATASETS = ("circles", "xor", "blobs", "spiral", "moons")
+DATASETS = ("circles", "xor", "blobs", "spiral", "moons", "clusters3", "clusters4", "spiral3")
+CLASSES = {"clusters3": 3, "clusters4": 4, "spiral3": 3}
+
+
+def classes(name: str) -> int:
+    """How many classes data set `name` has."""
+    return CLASSES.get(name, 2)
 
 
 class Mulberry32:
@@ -53,7 +60,8 @@ def generate(name: str, n: int, noise: float, seed: int):
     rng = stream(seed, "data")
     u = rng.uniforms(3 * n).reshape(n, 3)
     g = rng.normals(2 * n).reshape(n, 2)
-    c = np.arange(n) % 2
+    K = classes(name)
+    c = np.arange(n) % K
     two_pi = 2.0 * np.pi
     if name == "circles":            # class 1 a disc of radius 1, class 0 a ring 1.6-2.5
         r = np.where(c == 1, u[:, 0], 1.6 + 0.9 * u[:, 0])
@@ -68,6 +76,16 @@ def generate(name: str, n: int, noise: float, seed: int):
         centre = np.where(c == 1, 1.5, -1.5)
         spread = 0.5 + 2.0 * noise
         return np.stack([centre + spread * g[:, 0], centre + spread * g[:, 1]], axis=1), c
+    elif name in ("clusters3", "clusters4"):   # K Gaussian clouds on a circle of radius 2.2
+        a = two_pi * c / K + np.pi / 2
+        spread = 0.4 + 1.5 * noise
+        x1 = 2.2 * xmath.cos(a) + spread * g[:, 0]
+        x2 = 2.2 * xmath.sin(a) + spread * g[:, 1]
+        return np.stack([x1, x2], axis=1), c
+    elif name == "spiral3":          # three arms, 1.25 turns each
+        t = u[:, 0]
+        a = 1.25 * two_pi * t + two_pi * c / 3
+        x1, x2 = 2.8 * t * xmath.cos(a), 2.8 * t * xmath.sin(a)
     elif name == "spiral":           # two interleaved arms, 1.75 turns each
         t = u[:, 0]
         a = 1.75 * two_pi * t + np.pi * c

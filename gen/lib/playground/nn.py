@@ -95,7 +95,9 @@ def dataset(cfg):
 
 # --- the network ---------------------------------------------------------------------
 
-def sizes(cfg, classes=2) -> list[int]:
+def sizes(cfg) -> list[int]:
+    """Inputs, hidden widths, outputs: one sigmoid unit for two classes, else one per class."""
+    classes = datasets.classes(cfg["data"])
     outputs = 1 if classes == 2 else classes
     return [sum(f in cfg["features"] for f in FEATURES), *cfg["layers"], outputs]
 
@@ -139,11 +141,14 @@ def forward(net, A, act):
 
 
 def seqsum(v) -> float:
-    """Sum in index order, as a JS loop adds."""
-    s = 0.0
-    for x in np.asarray(v, dtype=np.float64).ravel().tolist():
-        s += x
-    return s
+    """Sum in index order, as a JS loop adds (cumsum adds one term at a time, in order)."""
+    v = np.asarray(v, dtype=np.float64).ravel()
+    return float(np.cumsum(v)[-1]) + 0.0 if len(v) else 0.0
+
+
+def grad_norms(grads) -> list[float]:
+    """‖∂L/∂W‖ (Frobenius) of every layer's weights, squares summed in index order."""
+    return [math.sqrt(seqsum(dW * dW)) for dW, _ in grads]
 
 
 def losses(z, y, loss):
@@ -262,7 +267,7 @@ def train(cfg, epochs=None, grid=None):
     net = init(sizes(cfg), cfg["seed"], cfg["init"])
     initial = [[W.copy(), b.copy()] for W, b in net]
     opt, shuffle = Optimiser(net, cfg), datasets.stream(cfg["seed"], "shuffle")
-    history = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc")}
+    history = {k: [] for k in ("train_loss", "test_loss", "train_acc", "test_acc", "grad_norm")}
 
     def record():
         for split, A, y in (("train", A_train, y_train), ("test", A_test, y_test)):
@@ -273,10 +278,14 @@ def train(cfg, epochs=None, grid=None):
     record()
     for _ in range(epochs):
         order = permutation(shuffle, len(A_train))
+        total, steps = [0.0] * len(net), 0
         for start in range(0, len(order), cfg["batch"]):
             idx = order[start:start + cfg["batch"]]
             _, grads = backward(net, A_train[idx], y_train[idx], cfg["act"], cfg["loss"])
+            total = [t + g for t, g in zip(total, grad_norms(grads))]
+            steps += 1
             opt.step(net, grads)
+        history["grad_norm"].append([t / steps for t in total])   # mean over the epoch's steps
         record()
     return {"cfg": cfg, "X_train": X_train, "y_train": y_train, "X_test": X_test,
             "y_test": y_test, "initial": initial, "net": net, "history": history}
