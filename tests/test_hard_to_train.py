@@ -223,3 +223,26 @@ def test_quick_figures_return_draw_and_numbers(fn):
     assert isinstance(result, tuple) and len(result) == 2
     draw, numbers = result
     assert callable(draw) and isinstance(numbers, dict) and numbers
+
+
+def test_saddle_rough_count_is_the_log_over_rate(n):
+    # The article calls ln(1/y0)/eta a rough count and the flow solution the close one.
+    assert n["saddle_escape_rough"] == pytest.approx(math.log(1 / n["saddle_y0"]) / n["saddle_lr"])
+    # Gradient descent is slower than the flow by about eta / ln(1 + eta).
+    lag = n["saddle_lr"] / math.log(1 + n["saddle_lr"])
+    assert n["saddle_escape_step"] > n["saddle_escape_theory"]
+    assert n["saddle_escape_step"] == pytest.approx(n["saddle_escape_theory"] * lag, rel=0.03)
+
+
+def test_depth_and_init_alt_text_matches_the_data(n):
+    alt = h.depth_and_init.__figure__.alt
+    # "He stays between 1 and 2" (pre-activation std, first and last layer).
+    assert "He stays between 1 and 2" in alt
+    assert 1 <= n["relu_he_std_first"] <= 2 and 1 <= n["relu_he_std_last"] <= 2
+    # "tanh with Glorot drifts down by less than one order of magnitude, from 1 to below 0.2".
+    assert "from 1 to below 0.2" in alt
+    assert n["tanh_glorot_std_first"] == pytest.approx(1, abs=0.1)
+    assert 0.1 * n["tanh_glorot_std_first"] < n["tanh_glorot_std_last"] < 0.2
+    # Backward: "He stays near 1", tanh/Glorot "between a tenth and a half at layer 1".
+    assert 0.5 < n["relu_he_grad_ratio"] < 2
+    assert 0.1 < n["tanh_glorot_grad_ratio"] < 0.5
