@@ -161,3 +161,9 @@ def test_quick_figures_return_draw_and_numbers(fn):
     assert isinstance(result, tuple) and len(result) == 2
     draw, numbers = result
     assert callable(draw) and isinstance(numbers, dict) and numbers
+
+
+def test_gd_vs_ridge_alt_text_matches_the_gap(n):
+    alt = es.gd_vs_ridge.__figure__.alt
+    assert "between a twentieth and a fifth" in alt
+    assert 1 / 20 < n["ridge_max_gap"] < 1 / 5
