@@ -172,7 +172,9 @@ TITLES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
 @figure("activation-curves",
         caption="Nine activation functions (solid) and their derivatives (dashed) on "
                 "[-4, 4]; the last panel builds a maxout unit as the maximum of three "
-                "linear functions.",
+                "linear functions. See that the derivatives of sigmoid and tanh fall "
+                "towards zero away from the origin, while the ReLU family keeps a slope "
+                "near one for positive inputs.",
         alt="Ten small line plots. Sigmoid and tanh are S-shaped with bell-shaped "
             "derivatives that fall to nearly zero away from the origin; ReLU, Leaky ReLU, "
             "ELU, SELU, GELU, SiLU and softplus are flat or gently curved for negative "

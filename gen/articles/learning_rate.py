@@ -390,7 +390,9 @@ def quadratic_paths(seed, quick=False):
                 "quadratic of the previous figure, relative to the starting distance, "
                 "for 200 learning rates (dots). The line is the worst-case factor "
                 "max|1 − ηλ| raised to the 50th power. Dashed: 2/λmax, the edge; "
-                "dotted: the best rate 2/(λmin + λmax).",
+                "dotted: the best rate 2/(λmin + λmax). See that the best rate sits close "
+                "to the edge, and that just past the edge every run ends farther away than "
+                "it started.",
         alt="Log-scale plot of final distance against learning rate. The distance falls "
             "steeply as the rate grows, reaches its lowest point at the dotted line, then "
             "rises sharply and crosses 1 (the starting distance) exactly at the dashed "
