@@ -256,7 +256,7 @@ def layer_cost_figure(seed, quick=False):
     ref = layer_cost(COST_BATCH, COST_WIDTH)
     numbers = {
         "cost_batch": COST_BATCH, "cost_width": COST_WIDTH,
-        "cost_flops_per_eval": ref["matmul_flops"] / ref["activation_evals"],
+        "cost_flops_per_eval": ref["matmul_flops"] // ref["activation_evals"],
         "cost_bytes_ratio": ref["matmul_bytes"] / ref["activation_bytes"],
     }
 
