@@ -340,11 +340,13 @@ PATH_STEPS = 30
         caption="Plain gradient descent on a quadratic bowl whose curvature is ten times "
                 "larger across the valley than along it, from the same start (circle) "
                 "with four learning rates given as fractions of 2/λmax. Thin lines are "
-                "contours of the loss; the minimum is at the cross.",
+                "contours of the loss; the minimum is at the cross. See that a small rate "
+                "crawls, that just below the edge the path zigzags but converges, and "
+                "that just above it the zigzag grows without bound.",
         alt="Four contour plots of the same elongated, tilted elliptical bowl, each with "
             "a path of gradient-descent steps. At 0.1 of the critical rate the path "
             "creeps down the steep wall and is still far from the centre; at 0.5 it "
-            "drops straight to the valley floor and walks along it to the minimum; at "
+            "drops straight to the valley floor and walks along it towards the minimum; at "
             "0.95 it zigzags across the valley but still converges; at 1.05 the "
             "zigzag grows with every step and the path leaves the plot.",
         size=(10.0, 3.3))

@@ -217,7 +217,8 @@ SCHEMES = ("KFold, no shuffle", "KFold, shuffled", "StratifiedKFold")
                 "three classes, stored sorted by class) under three ways of splitting it "
                 "into five folds. Dashed lines mark the class proportions of the whole "
                 "data set; the number right of each bar is that fold's accuracy (logistic "
-                "regression).",
+                "regression). See that without shuffling most folds hold a single class, "
+                "and that only stratified folds all match the mix of the whole set.",
         alt="Three panels of five horizontal stacked bars, one bar per fold, each split "
             "into the shares of classes 0, 1 and 2. Without shuffling, most folds contain "
             "a single class. Shuffled KFold gives mixed folds whose shares wander around "
