@@ -152,3 +152,30 @@ def test_sgd_at_rate_3_jumps_about_instead_of_falling():
     h = _play(act="relu", opt="sgd", lr=3.0, epochs=30)
     rises = sum(b > a + 0.05 for a, b in zip(h["train_loss"], h["train_loss"][1:]))
     assert rises >= 3 and h["train_loss"][-1] > _play(act="relu", opt="sgd", lr=0.1, epochs=30)["train_loss"][-1]
+
+
+def test_weight_gradient_ratios_agree_with_hard_to_train(n, module_numbers):
+    # Both articles quote ‖∂L/∂W‖ first/last for tanh+Glorot and ReLU+He: different
+    # networks, so not equal, but the same direction and within a factor of two.
+    h = module_numbers("hard_to_train")
+    for act, key in (("tanh", "tanh_glorot"), ("relu", "relu_he")):
+        mine, theirs = n[f"{act}_first_to_last"], h[f"{key}_wgrad_ratio"]
+        assert (mine > 1) == (theirs > 1)
+        assert 0.5 < mine / theirs < 2
+    # "within an order of magnitude" (vanishing-gradients caption)
+    for act in ("tanh", "relu"):
+        assert 0.1 < n[f"{act}_first_to_last"] < 10
+
+
+def test_layer_cost_counts_and_alt_text(n):
+    from gen.articles import activation_functions as af
+    # Independent count: a width-d layer does d multiply-adds per output per sample.
+    assert n["cost_flops_per_eval"] == 2 * n["cost_width"]
+    b, d = n["cost_batch"], n["cost_width"]
+    assert n["cost_bytes_ratio"] == pytest.approx((2 * b * d + d * d) / (2 * b * d))
+    alt = af.layer_cost_figure.__figure__.alt
+    assert "within a factor of two of each other up to width 512" in alt
+    for w in af.COST_WIDTHS:
+        c = af.layer_cost(af.COST_BATCH, w)
+        assert c["matmul_flops"] == 2 * w * c["activation_evals"]       # "twice the width"
+        assert (c["matmul_bytes"] <= 2 * c["activation_bytes"]) == (w <= 512)

@@ -218,3 +218,18 @@ def test_quick_figures_return_draw_and_numbers(func):
     assert isinstance(out, tuple) and len(out) == 2
     draw, numbers = out
     assert callable(draw) and isinstance(numbers, dict) and numbers
+
+
+def test_one_end_loss_definition_across_figures(n):
+    # The first figure, the sweep and the schedules all run the 0.2 constant rate from the
+    # same weights on the same batches: with one definition of the end loss they agree.
+    assert n["sgd32_loss_good"] == pytest.approx(n["final_good"], rel=1e-4)
+    assert n["sched_final_good_const"] == pytest.approx(n["final_good"], rel=1e-4)
+
+
+def test_too_large_rate_jumps_up_first_and_sweep_is_flat_at_its_minimum(n):
+    assert n["large_peak_epoch1"] > n["start_loss"]          # "jumps up", not "fast at first"
+    # "the curve is flat there": the runner-up is a neighbouring grid rate within 10%.
+    assert abs(lr_mod.SWEEP_SGD.index(n["sgd32_runner_up_lr"])
+               - lr_mod.SWEEP_SGD.index(n["sgd32_best_lr"])) == 1
+    assert 0 <= n["sgd32_runner_up_gap"] < 0.1

@@ -153,3 +153,25 @@ def test_comparison_prose_claims(n):
     assert n["cmp_best_index"] == 0 and n["cmp_one_se_index"] == 0
     assert n["logreg_mean"] >= n["cmp_best_mean"] - n["cmp_se"]
     assert n["cmp_within_se"] >= 2          # "models" (plural) within one SE
+
+
+def test_learning_curve_alt_and_text_claims(n):
+    alt = ms.learning_curves.__figure__.alt
+    # "a few points apart without ever meeting"
+    assert "without ever meeting" in alt
+    assert 0.005 < n["stump_gap_large"] < 0.05 and n["stump_gap_small"] > n["stump_gap_large"]
+    # "Most of that climb comes early ... the second half of the data adds only a few points"
+    early = n["svm_val_half"] - n["svm_val_small"]
+    late = n["svm_val_large"] - n["svm_val_half"]
+    assert 0 < late < 0.05 and late < early / 3
+    # "The stronger remedy is regularisation"
+    assert n["best_val_acc"] > n["svm_val_large"] + 0.02
+
+
+def test_nested_cv_matches_the_best_score_within_fold_noise(n):
+    # "the same, within the spread of the folds"
+    assert abs(n["nested_mean"] - n["best_val_acc"]) < 2 * max(n["nested_std"], n["best_val_std"])
+
+
+def test_kfold_caption_fold_scores_differ_by_a_few_points(n):
+    assert 0.01 < n["kfold_max_acc"] - n["kfold_min_acc"] < 0.1

@@ -161,3 +161,24 @@ def test_quick_figure_returns_draw_and_numbers(func):
     draw, numbers = func(0, quick=True)
     assert callable(draw)
     assert isinstance(numbers, dict) and numbers
+
+
+def test_shuffled_labels_validation_is_below_chance_by_the_quoted_margin(n):
+    se = math.sqrt(n["chance_acc"] * (1 - n["chance_acc"]) / n["shuffle_val_n"])
+    assert n["chance_se"] == pytest.approx(se)
+    assert n["shuffle_val_n"] == tr.VAL_N
+    # The text says "below chance ... more than noise usually gives" (> 2 standard errors).
+    assert n["shuffled_labels_val_acc"] < n["chance_acc"]
+    assert n["shuffled_val_z"] > 2
+    assert "ends below it" in tr.shuffled_labels.__figure__.alt
+
+
+def test_loss_at_init_alt_text_says_about_ten_times(n):
+    assert "about ten times higher" in tr.loss_at_init.__figure__.alt
+    assert 5 < n["init_loss_naive"] / n["ln_c"] < 20
+
+
+def test_standardising_digits_leaves_validation_accuracy_alone(n):
+    # "Validation accuracy hardly moves": within two points; the best rate does move.
+    assert abs(n["digits_raw_best_val_acc"] - n["digits_std_best_val_acc"]) < 0.02
+    assert n["digits_raw_best_lr"] != n["digits_std_best_lr"]

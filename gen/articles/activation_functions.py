@@ -172,7 +172,9 @@ TITLES = {"sigmoid": "sigmoid", "tanh": "tanh", "relu": "ReLU",
 @figure("activation-curves",
         caption="Nine activation functions (solid) and their derivatives (dashed) on "
                 "[-4, 4]; the last panel builds a maxout unit as the maximum of three "
-                "linear functions.",
+                "linear functions. See that the derivatives of sigmoid and tanh fall "
+                "towards zero away from the origin, while the ReLU family keeps a slope "
+                "near one for positive inputs.",
         alt="Ten small line plots. Sigmoid and tanh are S-shaped with bell-shaped "
             "derivatives that fall to nearly zero away from the origin; ReLU, Leaky ReLU, "
             "ELU, SELU, GELU, SiLU and softplus are flat or gently curved for negative "
@@ -219,11 +221,68 @@ DEPTH, WIDTH = 20, 64
 DEEP = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "he"))
 
 
+COST_BATCH, COST_WIDTHS, COST_WIDTH = 256, (64, 128, 256, 512, 1024, 2048, 4096), 512
+
+
+def layer_cost(batch, width):
+    """Counts for one dense layer (width in = width out) on a batch, float32.
+
+    Matmul: 2·batch·width² floating-point operations, and it reads the input and the
+    weights and writes the output once (ideal caching). Activation, unfused: one
+    function evaluation per output, reading and writing each output once.
+    """
+    return {"matmul_flops": 2 * batch * width ** 2, "activation_evals": batch * width,
+            "matmul_bytes": 4 * (2 * batch * width + width ** 2),
+            "activation_bytes": 4 * 2 * batch * width}
+
+
+@figure("layer-cost",
+        caption="Counted, not timed: the work of one dense layer (as many outputs as "
+                "inputs, a batch of 256, float32) against its width. Left: "
+                "floating-point operations of the matrix multiplication against the "
+                "number of activation evaluations. Right: bytes the two steps read and "
+                "write when the activation is a separate pass. See that the matrix "
+                "multiplication dominates the arithmetic by a factor that grows with "
+                "the width, while an unfused activation moves about as many bytes.",
+        alt="Two log-log line charts against layer width from 64 to 4096. Left: the "
+            "matrix-multiplication operation count rises steeply and lies above the "
+            "count of activation evaluations, which rises gently, by a factor of twice "
+            "the width. Right: bytes moved; the activation pass and the matrix "
+            "multiplication stay within a factor of two of each other up to width 512, "
+            "and the matrix multiplication pulls ahead only for wider layers.",
+        size=(8.0, 3.4))
+def layer_cost_figure(seed, quick=False):
+    counts = [layer_cost(COST_BATCH, w) for w in COST_WIDTHS]
+    ref = layer_cost(COST_BATCH, COST_WIDTH)
+    numbers = {
+        "cost_batch": COST_BATCH, "cost_width": COST_WIDTH,
+        "cost_flops_per_eval": ref["matmul_flops"] // ref["activation_evals"],
+        "cost_bytes_ratio": ref["matmul_bytes"] / ref["activation_bytes"],
+    }
+
+    def draw(fig, theme):
+        left, right = fig.subplots(1, 2)
+        for ax, keys, labels, ylabel in (
+                (left, ("matmul_flops", "activation_evals"),
+                 ("matmul operations", "activation evaluations"), "count"),
+                (right, ("matmul_bytes", "activation_bytes"),
+                 ("matmul", "activation (unfused)"), "bytes moved")):
+            for i, (key, label) in enumerate(zip(keys, labels)):
+                ax.loglog(COST_WIDTHS, [c[key] for c in counts], marker="o", markersize=3,
+                          color=theme.colors[i], label=label)
+            ax.set(xlabel="layer width", ylabel=ylabel)
+            ax.legend(loc="upper left", fontsize=8)
+
+    return draw, numbers
+
+
 @figure("vanishing-gradients",
         caption="Size of the loss gradient reaching each weight matrix of a 20-layer, "
                 "64-unit network at initialisation (median of 10 random "
                 "initialisations, log scale). Sigmoid and tanh networks use Glorot (Xavier) "
-                "initialisation, the ReLU one He initialisation.",
+                "initialisation, the ReLU one He initialisation. See that the sigmoid "
+                "network's early layers get almost no gradient while tanh and ReLU keep "
+                "it within an order of magnitude across all twenty layers.",
         alt="Line chart with layer number 1 to 20 on the horizontal axis and gradient norm "
             "on a logarithmic vertical axis. The sigmoid line falls by several orders of "
             "magnitude from the output layer back to the first layer; the tanh line stays "
@@ -261,10 +320,12 @@ def vanishing_gradients(seed, quick=False):
 
 @figure("output-layers",
         caption="Choosing the output layer. Left: the same four scores through softmax "
-                "(one class, probabilities sum to 1) and through independent sigmoids "
+                "(one class, probabilities sum to 1) and through one sigmoid per score "
                 "(multi-label, each in (0, 1)). Right: a regression network with a linear "
                 "output fits targets below zero; the same network with a ReLU output "
-                "cannot predict anything negative.",
+                "(its output bias started at 0.5) cannot predict anything negative. See "
+                "that only the softmax bars add up to one, and that the ReLU fit is flat "
+                "at zero wherever the targets dip below it.",
         alt="Two panels. Left, a grouped bar chart of four classes comparing softmax "
             "probabilities, which add up to one, with sigmoid probabilities, which do not. "
             "Right, noisy points following a sine wave with two fitted curves: the linear "

@@ -188,9 +188,9 @@ def mark_stop(ax, run, theme, label=True):
                 "labels, trained with Adam for 150 epochs. Left: training and validation "
                 "loss, with the validation minimum, the patience window and the epoch where "
                 "early stopping fires. Right: how far the weights have moved from their "
-                "initial values. The training loss keeps falling while the validation loss "
-                "turns upwards after a few epochs: from there on the network is fitting the "
-                "wrong labels, and its weights keep moving further from where they started.",
+                "initial values. See that the validation loss turns upwards long before "
+                "the training loss stops falling, and that the best epoch comes while "
+                "the weights are still close to where they started.",
         alt="Two line charts against epoch. Left: the training loss falls steadily towards "
             "zero; the validation loss falls for the first few epochs, reaches its minimum "
             "(marked by a dotted line), then climbs for the rest of the run to above its "
@@ -240,9 +240,9 @@ def loss_curves(seed, quick=False):
                 "(whose labels are 30% wrong) and on the test set (true labels, drawn here "
                 "for illustration only: nothing is chosen with it). Right: test accuracy of "
                 "the restored best weights, of the weights at the stop epoch, and of the "
-                "network trained to the end. Training accuracy keeps climbing as wrong labels "
-                "are memorised, while validation and test accuracy peak near the best epoch "
-                "and then sink; the restored best weights score highest on the test set.",
+                "network trained to the end. See that the test accuracy peaks near the "
+                "epoch chosen on validation data alone, and that training on costs "
+                "accuracy once the network memorises the wrong labels.",
         alt="Left, a line chart against epoch: training accuracy climbs to nearly 100 "
             "percent; validation and test accuracy peak early, near the marked best epoch, "
             "and then drift down for the rest of the run. Right, three bars of test accuracy: "
@@ -293,10 +293,10 @@ def accuracy(seed, quick=False):
         caption="Early stopping replayed on the validation-loss curve of the same run with "
                 "every patience from 1 to 60. Left: the epoch where training stops and the "
                 "epoch whose weights are restored. Right: the validation loss of the weights "
-                "you end up with, with and without restoring the best ones. Beyond the "
-                "smallest patiences, restoring always returns the best epoch of the run, so "
-                "more patience only costs epochs; without restoring, the weights you keep get "
-                "worse the longer you wait.",
+                "you end up with, with and without restoring the best ones. See that "
+                "with restoring, any patience beyond the smallest finds the same best "
+                "epoch and more patience only costs epochs; without restoring, more "
+                "patience means worse weights.",
         alt="Two line charts with patience on the horizontal axis. Left: the stop epoch "
             "rises along a diagonal as patience grows, while the epoch of the restored "
             "weights is a little early for patience 1 and then stays flat at the epoch of "
@@ -377,14 +377,16 @@ def filters(s, lr, t):
         caption="Early stopping as L2 for a linear model with squared loss: the coefficients "
                 "of gradient descent from zero after t steps (solid) and of ridge regression "
                 "with λ = 1/(ηt) (dashed), on a regression problem with six features of "
-                "very different scales.",
+                "very different scales. See that gradient descent fits the large-scale "
+                "directions first, as ridge does for a shrinking λ: the two paths are "
+                "alike, not identical.",
         alt="Line chart with gradient-descent steps on a logarithmic horizontal axis and "
-            "coefficient value on the vertical axis. Six pairs of curves start near zero and "
+            "coefficient value on the vertical axis. Six pairs of curves start at zero and "
             "move to their least-squares values, large-scale features first and small-scale "
-            "ones last. The solid gradient-descent curves run ahead of their dashed ridge "
-            "partners and settle sooner; the distance between the two paths peaks mid-way, "
-            "at {ridge_max_gap:.0%} of the least-squares solution's length, and closes by "
-            "the end.",
+            "ones last; each solid gradient-descent curve has the same shape as its dashed "
+            "ridge curve and runs near it, but visibly apart in the middle of the run: at "
+            "the widest the gap is between a twentieth and a fifth of the length of the "
+            "least-squares coefficient vector.",
         size=(6.4, 4.0))
 def gd_vs_ridge(seed, quick=False):
     X, y = least_squares_problem(seed)

@@ -223,7 +223,7 @@ def saddle_point(seed, quick=False):
     numbers = {
         "saddle_escape_step": escape,
         "saddle_escape_theory": saddle_escape_steps(SADDLE_START[1], SADDLE_LR),
-        "saddle_escape_rough": math.log(1 / SADDLE_START[1]) / SADDLE_LR,   # ln(1/y0)/η
+        "saddle_escape_rough": math.log(1 / SADDLE_START[1]) / SADDLE_LR,
         "saddle_arrive_step": arrive,
         "saddle_min_grad": float(gnorm[:escape].min()),
         "saddle_peak_grad": float(gnorm[arrive:].max()),
@@ -429,16 +429,21 @@ def layer_signals(net, X, y, hidden):
                 "initialisation. Left: size of the pre-activations per layer. Middle: the "
                 "backpropagated gradient ∂L/∂z per layer, relative to the last hidden "
                 "layer. Right: the gradient on each weight matrix. Markers: measured "
-                "(median of 4 networks); thin lines (left, middle): mean-field prediction.",
+                "(median of 4 networks); thin lines (left, middle): mean-field prediction. "
+                "See that naive scales lose or blow up the signal by many orders of "
+                "magnitude in both directions, that Glorot and He keep it within one "
+                "order over twenty layers, and that the prediction matches the markers.",
         alt="A grid of six log-scale plots, hidden layer 1 to 20 on every horizontal "
             "axis, tanh on top and ReLU below. Left column: with naive standard deviation "
             "0.01 the pre-activation size falls by over twenty orders of magnitude from "
             "layer 1 to layer 20; with standard deviation 1 it stays saturated near 8 "
-            "(tanh) or grows by about fourteen orders of magnitude (ReLU); Glorot and He stay "
-            "near 1. Middle column: the backpropagated gradient relative to layer 20 "
+            "(tanh) or grows by about fourteen orders of magnitude (ReLU); He stays "
+            "between 1 and 2, while tanh with Glorot drifts down by less than one order of "
+            "magnitude, from 1 to below 0.2. Middle column: the backpropagated gradient relative to layer 20 "
             "shrinks towards the input for standard deviation 0.01 and grows towards the "
-            "input for standard deviation 1, by many orders of magnitude, while Glorot "
-            "and He stay near 1; thin prediction lines pass through the markers. Right "
+            "input for standard deviation 1, by many orders of magnitude; He stays "
+            "near 1 and tanh with Glorot shrinks gently to between a tenth and a half at "
+            "layer 1; thin prediction lines pass through the markers. Right "
             "column: the ReLU weight gradients are level across layers for every "
             "initialisation but at very different heights; tanh with standard deviation "
             "1 grows towards the input.",
@@ -521,7 +526,9 @@ SWEEP_SIZES = [2, 16, 16, 1]
         caption="A 2-16-16-1 ReLU network (He initialisation, SGD with momentum 0.9, "
                 "batches of 32, 25 epochs) trained on the same two-moons data with six "
                 "learning rates and eight seeds each; the seed sets the initial weights "
-                "and the order of the batches.",
+                "and the order of the batches. See that the best rate sits in the "
+                "middle, and that at the largest rate the seed decides whether a run "
+                "trains or dies at the constant-guess loss.",
         alt="Two panels. Left: final training loss against learning rate on log axes, "
             "eight dots per rate and a line through their means; the mean falls from the "
             "smallest rate to a minimum at an intermediate rate, then rises sharply at "

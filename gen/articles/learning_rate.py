@@ -159,6 +159,12 @@ def train(params, X, y, lr, rng, *, epochs, batch=BATCH, adam=False, record_ever
     return np.array(at), np.array(record, dtype=float), died
 
 
+def end_loss(record):
+    """The end loss every figure here reports: the full-training-set loss after
+    the last step (NaN for a run that diverged)."""
+    return record[-1]
+
+
 def steps_per_epoch(X, batch=BATCH):
     return len(X) // batch
 
@@ -242,11 +248,14 @@ def rate_label(eta):
                 "batch 32). Training loss on a log scale, measured every four steps "
                 "(every step in the first two epochs). "
                 "Left: 50 epochs; right: the first two epochs, where the divergent "
-                "run leaves the chart.",
+                "run leaves the chart. See that the middle rate ends lowest, that too "
+                "small a rate stalls, that too large a rate overshoots at once and stays "
+                "noisy, and that the divergent one grows exponentially.",
         alt="Two line charts of training loss (log scale). Left, against epochs 0 to "
             "50: the smallest rate stalls on a plateau well above the others; the "
             "'about right' rate falls steadily to the lowest loss; the 'too large' "
-            "rate falls fast but jitters and ends higher; the divergent rate shoots "
+            "rate jumps up in the first epoch, then falls, jitters and ends higher; "
+            "the divergent rate shoots "
             "off the top of the chart within the first epoch, marked with a cross. "
             "Right, the first 32 steps on a log axis reaching far higher: the "
             "divergent loss climbs in a straight line, i.e. grows exponentially.",
@@ -264,13 +273,15 @@ def loss_curves(seed, quick=False):
     at, record, died = train(params, X, y, etas[None, :], rng, epochs=epochs,
                              record_every=4, dense_until=zoom)
     start = float(record[0, 0])
-    late = at > at[-1] - spe                       # the records of the last epoch
+    end = end_loss(record)
     numbers = {"start_loss": start, "epochs": epochs, "batch": BATCH}
     for i, (key, (_, eta)) in enumerate(zip(KEYS, RATES)):
         numbers[f"lr_{key}"] = eta
         if key != "diverge":
-            numbers[f"final_{key}"] = float(np.mean(record[late, i]))
+            numbers[f"final_{key}"] = float(end[i])
             numbers[f"diverged_{key}"] = int(died[i] > 0)
+    # The too-large rate overshoots at once: its highest loss in the first epoch.
+    numbers["large_peak_epoch1"] = float(np.nanmax(record[at <= spe, 2]))
     numbers["small_loss_epoch10"] = float(record[at == min(10 * spe, at[-1]), 0][0])
     div = record[:, 3]
     finite = np.isfinite(div)
@@ -329,11 +340,13 @@ PATH_STEPS = 30
         caption="Plain gradient descent on a quadratic bowl whose curvature is ten times "
                 "larger across the valley than along it, from the same start (circle) "
                 "with four learning rates given as fractions of 2/λmax. Thin lines are "
-                "contours of the loss; the minimum is at the cross.",
+                "contours of the loss; the minimum is at the cross. See that a small rate "
+                "crawls, that just below the edge the path zigzags but converges, and "
+                "that just above it the zigzag grows without bound.",
         alt="Four contour plots of the same elongated, tilted elliptical bowl, each with "
             "a path of gradient-descent steps. At 0.1 of the critical rate the path "
             "creeps down the steep wall and is still far from the centre; at 0.5 it "
-            "drops straight to the valley floor and walks along it to the minimum; at "
+            "drops straight to the valley floor and walks along it towards the minimum; at "
             "0.95 it zigzags across the valley but still converges; at 1.05 the "
             "zigzag grows with every step and the path leaves the plot.",
         size=(10.0, 3.3))
@@ -379,7 +392,9 @@ def quadratic_paths(seed, quick=False):
                 "quadratic of the previous figure, relative to the starting distance, "
                 "for 200 learning rates (dots). The line is the worst-case factor "
                 "max|1 − ηλ| raised to the 50th power. Dashed: 2/λmax, the edge; "
-                "dotted: the best rate 2/(λmin + λmax).",
+                "dotted: the best rate 2/(λmin + λmax). See that the best rate sits close "
+                "to the edge, and that just past the edge every run ends farther away than "
+                "it started.",
         alt="Log-scale plot of final distance against learning rate. The distance falls "
             "steeply as the rate grows, reaches its lowest point at the dotted line, then "
             "rises sharply and crosses 1 (the starting distance) exactly at the dashed "
@@ -456,7 +471,10 @@ def range_test(params, X, y, rates, rng, batch=BATCH):
                 "run of 300 mini-batches in which the rate grows exponentially from 1e-4 "
                 "to 10, repeated from three initialisations. Faint: the raw mini-batch "
                 "loss; bold: its smoothed average over the three runs. Vertical ticks at "
-                "the bottom mark the four constant rates of the first figure.",
+                "the bottom mark the four constant rates of the first figure. See that the "
+                "loss falls fastest a little below where it explodes, which is where the "
+                "good constant rate lies, and that the divergent rate sits past the "
+                "explosion.",
         alt="Line chart of loss against learning rate on log-log axes. The loss is flat "
             "for tiny rates, falls between about 0.003 and 0.1, is lowest around 0.3, "
             "then turns up and explodes past about 1.4. Markers show the rate "
@@ -514,10 +532,13 @@ SWEEP_ADAM = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
 
 
 @figure("rate-sweep",
-        caption="Training loss after 50 epochs against a constant learning rate, for SGD "
+        caption="End loss (full training set, after the last step of 50 epochs, as in "
+                "the first figure) against a constant learning rate, for SGD "
                 "with batches of 32 (as above) and of 128 (a quarter as many steps), and "
                 "for Adam with batches of 32. Every run starts from the same weights; "
-                "crosses at the top mark rates whose loss overflowed.",
+                "crosses at the top mark rates whose loss overflowed. See that each curve "
+                "is flat near its minimum, that larger batches need a larger rate but blow "
+                "up at about the same place, and that Adam wants a rate ten times smaller.",
         alt="Log-log chart of final training loss against learning rate with three "
             "U-shaped curves. SGD with batch 32 is lowest between about 0.2 and 0.35 and "
             "diverges from 1 upwards. SGD with batch 128 sits higher, is best at a larger "
@@ -536,7 +557,7 @@ def rate_sweep(seed, quick=False):
         params = init_stack(len(grid), rng)
         _, record, d = train(params, X, y, np.array(grid)[None, :], rng, epochs=epochs,
                              batch=batch, adam=adam)
-        finals[key], died[key] = record[-1], d > 0
+        finals[key], died[key] = end_loss(record), d > 0
     numbers = {}
     for key, grid in (("sgd32", SWEEP_SGD), ("sgd128", SWEEP_SGD), ("adam32", SWEEP_ADAM)):
         f, g = finals[key], np.array(grid)
@@ -546,6 +567,11 @@ def rate_sweep(seed, quick=False):
         numbers[f"{key}_n_diverged"] = int(died[key].sum())
         numbers[f"{key}_first_diverged_lr"] = float(g[died[key]].min()) if died[key].any() else -1.0
         numbers[f"{key}_largest_lr_loss"] = float(f[-1]) if np.isfinite(f[-1]) else -1.0
+    f = finals["sgd32"]
+    best, runner_up = np.argsort(np.where(np.isfinite(f), f, np.inf))[:2]
+    numbers["sgd32_runner_up_lr"] = SWEEP_SGD[runner_up]
+    numbers["sgd32_runner_up_gap"] = float(f[runner_up] / f[best] - 1)
+    numbers["sgd32_loss_good"] = float(f[SWEEP_SGD.index(RATES[1][1])])
     numbers["adam_default_loss"] = float(finals["adam32"][SWEEP_ADAM.index(1e-3)])
     numbers["adam32_largest_lr"] = SWEEP_ADAM[-1]
     numbers["sweep_epochs"] = epochs
@@ -587,7 +613,10 @@ def schedule_table(peak, T):
                 "that was too large as a constant), against the good constant rate 0.2 of "
                 "the first figure (dashed). Right: of eight initialisations, how many "
                 "runs diverged in their first 16 epochs with cosine annealing alone and "
-                "with a 10% linear warm-up first.",
+                "with a 10% linear warm-up first. See that every decaying schedule ends "
+                "below both constant rates although it starts at the rate that was too "
+                "large, and that warm-up saves runs at moderate peaks but not at the "
+                "largest one.",
         alt="Three panels. Left, learning rate against epoch: a flat line (constant), "
             "a staircase dropping tenfold at epochs 25 and 37 (step decay), a smooth "
             "half-cosine falling to zero (cosine) and a short linear ramp followed by "
@@ -608,8 +637,7 @@ def schedules(seed, quick=False):
     lr = np.column_stack([table[k] for k in names] + [constant(RATES[1][1], T)])
     rng = np.random.default_rng(seed)
     at, record, died = train(init_stack(lr.shape[1], rng), X, y, lr, rng, epochs=epochs)
-    late = at > at[-1] - spe
-    final = np.nanmean(record[late], axis=0)
+    final = end_loss(record)
     numbers = {"sched_peak": SCHED_PEAK, "sched_good_const": RATES[1][1],
                "warm_runs": WARM_RUNS, "warm_epochs": WARM_EPOCHS}
     for i, key in enumerate(("const", "step", "cosine", "warmcos", "good_const")):

@@ -8,6 +8,8 @@ deliberately buggy data loader can be added to it.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from gen.figure import figure
@@ -256,7 +258,9 @@ def lr_sweep_raw_vs_std(Xtr, Xva, ytr, yva, lrs, epochs, hidden, batch, seed):
                 "three orders of magnitude. Middle and right, the same one-hidden-layer "
                 "network trained on raw and on standardised features (zero mean, unit "
                 "variance, statistics from the training set) at a range of learning rates. "
-                "The dotted line is the loss of always predicting the class frequencies.",
+                "The dotted line is the loss of always predicting the class frequencies. "
+                "See that on wine only the standardised network trains, and that on "
+                "digits it reaches a lower loss at a larger rate.",
         alt="Three panels. Left, horizontal bars of the standard deviation of each wine "
             "feature on a log scale, from about 0.1 for nonflavanoid phenols to about 300 "
             "for proline. Middle, wine: final training loss against learning rate, both on "
@@ -363,11 +367,12 @@ def init_net(kind, rng):
                 "initialised networks of each kind on the standardised training set; the "
                 "dashed line is ln 10, the loss of a network that gives every class "
                 "probability 1/10. Right, the first 200 SGD steps from one initialisation of "
-                "each kind.",
+                "each kind. See that only the small output layer starts at ln 10, and "
+                "that the std-1 networks spend their first steps just coming down.",
         alt="Two panels. Left, a strip plot of initial losses on a log scale for three "
             "initialisations: the small-output-layer networks sit on the dashed ln 10 line, "
-            "the He-everywhere networks a little above it, and the std-1 networks one to two "
-            "orders of magnitude higher. Right, training loss against step on a log scale: "
+            "the He-everywhere networks a little above it, and the std-1 networks about "
+            "ten times higher. Right, training loss against step on a log scale: "
             "the small-init run starts at ln 10 and falls at once; the std-1 run starts "
             "far higher and spends its first steps coming down.",
         size=(10.0, 3.8))
@@ -437,9 +442,10 @@ TINY = 16
 
 @figure("overfit-tiny-batch",
         caption="Overfit a tiny batch: the network trained on 16 training examples only, "
-                "with full-batch gradient steps. With a correct pipeline the loss goes to "
-                "almost zero; with a loader that shuffles the images but not their labels "
-                "it cannot, whatever the learning rate.",
+                "with full-batch gradient steps. See that with a correct pipeline the loss "
+                "falls by orders of magnitude towards zero, while with a loader that "
+                "re-shuffles the images every step but not their labels it stays flat at "
+                "the entropy of the labels.",
         alt="Two panels against gradient step. Left, training loss on a log scale: the "
             "correct pipeline falls steadily by several orders of magnitude towards zero, "
             "the buggy pipeline stays flat near two. Right, training accuracy on the 16 "
@@ -510,8 +516,8 @@ FIT_LEVEL = 0.9            # training accuracy at which a run counts as having f
         alt="Two panels of accuracy against epoch. Left, true labels: training and "
             "validation accuracy both climb quickly, validation levelling off a little "
             "below training. Right, shuffled labels: training accuracy climbs more slowly "
-            "but reaches close to 100 percent, while validation accuracy stays at or a "
-            "little below the dashed chance line at 10 percent.",
+            "but reaches close to 100 percent, while validation accuracy stays near the "
+            "dashed chance line at 10 percent and ends below it.",
         size=(10.0, 3.6))
 def shuffled_labels(seed, quick=False):
     Xtr, Xva, ytr, yva = digits(seed, train_size=SHUFFLE_TRAIN, val_size=VAL_N)
@@ -525,11 +531,14 @@ def shuffled_labels(seed, quick=False):
         net = make_net([64, SHUFFLE_HIDDEN, C], rng)
         runs[name] = train(net, Str, labels, LR, epochs, rng, val=(Sva, yva), batch=32)
     numbers = {"shuffle_train_n": SHUFFLE_TRAIN, "shuffle_epochs": epochs,
-               "chance_acc": 1 / C,
+               "chance_acc": 1 / C, "shuffle_val_n": len(yva),
+               "chance_se": math.sqrt((1 / C) * (1 - 1 / C) / len(yva)),
                "shuffled_label_agreement": float(np.mean(y_shuffled == ytr))}
     for name in runs:
         numbers[f"{name}_labels_train_acc"] = float(runs[name]["train_acc"][-1])
         numbers[f"{name}_labels_val_acc"] = float(runs[name]["val_acc"][-1])
+    numbers["shuffled_val_z"] = ((numbers["chance_acc"] - numbers["shuffled_labels_val_acc"])
+                                 / numbers["chance_se"])
     numbers["fit_level"] = FIT_LEVEL
     numbers["shuffled_epochs_to_90"] = int(
         np.argmax(runs["shuffled"]["train_acc"] >= FIT_LEVEL) + 1)
@@ -563,7 +572,8 @@ SWEEP_SHOW = (1e-3, 1e-2, 3e-2, 0.1, 0.3)
         caption="A short learning-rate sweep: the default network trained for 3 epochs at "
                 "each rate (SGD, momentum 0.9, standardised inputs). Left, training loss "
                 "after the short run (the cross: diverged). Right, the loss curves of five "
-                "of the runs, from too small to too large.",
+                "of the runs, from too small to too large. See that three epochs already "
+                "show the U shape and where it bottoms out.",
         alt="Two panels. Left, final training loss on a log scale against learning rate on "
             "a log scale: a U shape, high for tiny rates, lowest near 0.1, and rising or "
             "diverging for the largest rates. Right, training loss per epoch "
@@ -632,7 +642,9 @@ SHOW_DECAY = 1e-2
                 "the training loss keeps falling while the validation loss stalls: the "
                 "shaded gap widens. "
                 "Middle, the same run with L2 weight decay 0.01. Right, final losses for a "
-                "range of weight-decay strengths.",
+                "range of weight-decay strengths. See that weight decay buys a lower "
+                "validation loss with a higher training loss, and that too strong a decay "
+                "raises both.",
         alt="Three panels. Left and middle, training and validation loss on a log scale "
             "against epoch: without weight decay the training loss falls towards zero while "
             "the validation loss flattens out early, leaving a gap of more than two orders "
