@@ -24,7 +24,7 @@ PREFIX = "nonlinear/"
 SITE_URL = "http://127.0.0.1:8000/" + PREFIX
 MISSING = "no/such/page/"
 
-ATTRIBUTE = re.compile(r'\b(?:href|src|content)="([^"]+)"')
+ATTRIBUTE = re.compile(r'\b(?:href|src)="([^"]+)"')
 SRCSET = re.compile(r'\bsrcset="([^"]+)"')
 CSS_URL = re.compile(r'url\(\s*["\']?([^"\')]+)["\']?\s*\)')
 ABSOLUTE = re.compile(re.escape(urlsplit(SITE_URL).netloc) + r'[^\s"<>\')]*')
@@ -56,8 +56,8 @@ def _unresolved(site: Path) -> list[str]:
         if path.suffix not in (".html", ".css", ".xml", ".json") or path.stat().st_size > 5_000_000:
             continue
         rel = path.relative_to(site).as_posix()
-        # 404.html is served at any address: MkDocs gives it URLs from site_url's path.
-        here = SITE_URL + ("" if rel == "404.html" else rel)
+        # 404.html is served at any missing address, however deep.
+        here = SITE_URL + (MISSING if rel == "404.html" else rel)
         text = path.read_text(encoding="utf-8", errors="replace")
         for ref in _references(path, text):
             if ref.startswith(("#", "data:", "mailto:", "javascript:")) or "{" in ref:
