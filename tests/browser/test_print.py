@@ -28,6 +28,17 @@ FIGURES_FOR_PRINT = """() => [...document.querySelectorAll('.nl-figure')].map(fi
 })"""
 
 
+def settle(page, done: str, timeout: float = 30_000):
+    """Wait until `done` holds, or the timeout: what is still missing then is
+    what the PDF shows missing, and the test reports it from there."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(done, timeout=timeout)
+    except PlaywrightTimeout:
+        pass
+
+
 def pdf_text(pdf: bytes) -> str:
     proc = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
                           check=True)
@@ -41,13 +52,10 @@ def test_every_article_prints_its_formulas_typeset_and_its_light_figures(site, v
         page, loaded = visit(path, "dark")
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         # Not scrolled: what is typeset now was typeset without the reader's help.
-        page.wait_for_function("""() => [...document.querySelectorAll('.arithmatex')]
-            .every(el => el.querySelector('.katex, .katex-error'))""", timeout=30_000)
+        settle(page, """() => [...document.querySelectorAll('.arithmatex')]
+            .every(el => el.querySelector('.katex, .katex-error'))""")
         page.emulate_media(media="print")
-        try:
-            page.wait_for_function(f"({FIGURES_FOR_PRINT})().every(f => f.loaded)", timeout=20_000)
-        except Exception:      # reported below, with the figures' state
-            pass
+        settle(page, f"() => ({FIGURES_FOR_PRINT})().every(f => f.loaded)")
         figures = page.evaluate(FIGURES_FOR_PRINT)
         text = pdf_text(page.pdf())
         found = {
