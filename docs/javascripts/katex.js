@@ -122,23 +122,42 @@
   // Formulas are typeset as they come within half a screen of the viewport,
   // all that arrive together in one go (typesetting is quick; it is the page
   // layout after each change that costs): the first screen is typeset at
-  // once, and no work goes to what is never read (Lighthouse TBT).
+  // once (Lighthouse TBT). The rest follow in idle time, a few at a time, so
+  // that a printed page (which is laid out without scrolling) shows them all;
+  // printing before that typesets everything still waiting.
+  var pending = [];
+  var BATCH = 16;
+
+  function take(elements) {
+    elements = elements.filter(function (el) { return pending.indexOf(el) >= 0; });
+    pending = pending.filter(function (el) { return elements.indexOf(el) < 0; });
+    elements.forEach(function (el) { if (near) near.unobserve(el); });
+    if (elements.length) typeset(elements);
+  }
+
+  var idle = window.requestIdleCallback || function (callback) { return setTimeout(callback, 200); };
+  function inIdleTime() {
+    if (!pending.length) return;
+    take(pending.slice(0, BATCH));
+    idle(inIdleTime);
+  }
+
   var near = "IntersectionObserver" in window && new IntersectionObserver(function (entries) {
-    var batch = entries.filter(function (entry) { return entry.isIntersecting; })
-                       .map(function (entry) { return entry.target; });
-    if (!batch.length) return;
-    batch.forEach(function (el) { near.unobserve(el); });
-    typeset(batch);
+    take(entries.filter(function (entry) { return entry.isIntersecting; })
+                .map(function (entry) { return entry.target; }));
   }, { rootMargin: "50% 0px" });
 
+  window.addEventListener("beforeprint", function () { take(pending.slice()); });
+
   function render(root) {
-    var math = Array.prototype.slice.call(root.querySelectorAll(".arithmatex"));
     if (near) near.disconnect();       // the previous page's formulas are gone
-    if (!math.length) return;
+    pending = Array.prototype.slice.call(root.querySelectorAll(".arithmatex"));
+    if (!pending.length) return;
     if (near) {
-      math.forEach(function (el) { near.observe(el); });
+      pending.forEach(function (el) { near.observe(el); });
+      idle(inIdleTime);
     } else {
-      typeset(math);
+      take(pending.slice());
     }
   }
 

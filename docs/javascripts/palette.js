@@ -46,3 +46,18 @@
     next.focus();
   });
 })();
+
+/* On paper each figure is its light drawing, whichever scheme is on screen
+ * (extra.css, @media print). In the dark scheme that drawing was hidden, so
+ * its lazy image never loaded: printing loads it (and any drawing not yet
+ * scrolled to). */
+(function () {
+  function loadForPrint() {
+    document.querySelectorAll('.nl-figure img[loading="lazy"][src$="#only-light"]')
+      .forEach(function (img) { img.loading = "eager"; });
+  }
+  window.addEventListener("beforeprint", loadForPrint);
+  window.matchMedia("print").addEventListener("change", function (event) {
+    if (event.matches) loadForPrint();
+  });
+})();

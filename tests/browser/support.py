@@ -86,8 +86,24 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
 
+    def translate_path(self, path):
+        # Under a sub-path (GitHub Pages' project sites) nothing above it exists.
+        prefix = "/" + self.server.prefix
+        if not path.startswith(prefix):
+            return os.path.join(self.directory, "__outside_the_site__")
+        return super().translate_path("/" + path[len(prefix):])
+
     def send_head(self):
         path = self.translate_path(self.path)
+        missing = os.path.join(self.directory, "404.html")
+        if not os.path.exists(path) and os.path.isfile(missing):
+            # As GitHub Pages does: a missing page is the site's 404.html, status 404.
+            body = self.server.body(missing, False)
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            return io.BytesIO(body)
         if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
             path = os.path.join(path, "index.html")
         gzipped = "gzip" in self.headers.get("Accept-Encoding", "")
@@ -136,6 +152,9 @@ class _Server(http.server.ThreadingHTTPServer):
 @contextlib.contextmanager
 def serve(site: Path, prefix: str = ""):
     """Serve a built site on 127.0.0.1 (a free port) in a thread; yields its base URL.
+
+    `prefix` ("nonlinear/") serves it under that path, as GitHub Pages serves a
+    project site; every request outside it is a 404.
 
     Served like its real host (see Handler): byte counts and Lighthouse scores
     then match what a reader's browser receives. With a `prefix` ("nonlinear/")

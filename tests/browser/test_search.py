@@ -8,6 +8,7 @@ keystroke, as a reader would.
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,30 @@ TERMS = {
     "training-recipe": ["debugging", "shuffled labels"],
 }
 
+# Readers' own spellings, abbreviations and other names for what an article
+# covers: found through the article's front matter `search_terms:` (or its
+# text). Each is a query beyond TERMS, with the article it must find.
+SPELLINGS = {
+    "minibatch": "optimisers", "mini batch": "optimisers", "SGD": "optimisers",
+    "Adam": "optimisers", "weight decay": "optimisers", "optimizer": "optimisers",
+    "RMSprop": "optimisers",
+    "k fold": "model-selection", "kfold": "model-selection", "CV": "model-selection",
+    "hold-out": "model-selection", "holdout": "model-selection",
+    "cross validation": "model-selection", "grid search": "model-selection",
+    "LR": "learning-rate", "learning rate schedule": "learning-rate",
+    "step size": "learning-rate", "warmup": "learning-rate", "LR finder": "learning-rate",
+    "BN": "hard-to-train", "batch normalization": "hard-to-train",
+    "vanishing gradients": "hard-to-train", "Xavier initialization": "hard-to-train",
+    "rectified linear unit": "activation-functions", "leaky relu": "activation-functions",
+    "regularization": "early-stopping", "sanity check": "training-recipe",
+    "generalization": "what-learning-means", "Tom Mitchell": "what-learning-means",
+}
+
+
+def front_matter(path: Path) -> dict:
+    text = path.read_text(encoding="utf-8")
+    return (yaml.safe_load(text.split("---", 2)[1]) or {}) if text.startswith("---") else {}
+
 
 def articles() -> list[tuple[str, str]]:
     """(slug, title) of every article source, title from its front matter or first heading."""
@@ -38,10 +63,7 @@ def articles() -> list[tuple[str, str]]:
         if path.stem == "index":
             continue
         text = path.read_text(encoding="utf-8")
-        title = None
-        if text.startswith("---"):
-            meta = yaml.safe_load(text.split("---", 2)[1]) or {}
-            title = meta.get("title")
+        title = front_matter(path).get("title")
         if not title:
             title = next((line[2:].strip() for line in text.splitlines()
                           if line.startswith("# ")), path.stem.replace("-", " "))
@@ -103,6 +125,27 @@ def test_readers_terms_find_the_article(search, slug, title):
             misses[term] = results
     assert not misses, (f"{wanted} is not in the first {TOP} results for: {misses}; "
                         "improve the article's wording or its terms in TERMS")
+
+
+@pytest.mark.parametrize("term,slug", SPELLINGS.items(), ids=list(SPELLINGS))
+def test_readers_spellings_find_the_article(search, term, slug):
+    results = search(term)
+    assert f"/articles/{slug}/" in results, (
+        f"searching {term!r} lists {results}, not /articles/{slug}/ among the first {TOP}: "
+        f"add it to search_terms: in docs/articles/{slug}.md (CONTRIBUTING.md)")
+
+
+def test_search_terms_are_in_the_built_index(site):
+    """Every article's front matter `search_terms:` reaches its page's index entry."""
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    indexed = {doc["location"]: doc.get("terms", "") for doc in index["docs"]}
+    missing = {}
+    for slug, _ in articles():
+        meta = front_matter(ROOT / "docs" / "articles" / f"{slug}.md")
+        lost = [t for t in meta.get("search_terms", []) if t not in indexed.get(f"articles/{slug}/", "")]
+        if lost:
+            missing[slug] = lost
+    assert not missing, f"search_terms missing from search/search_index.json: {missing}"
 
 
 def test_every_article_is_searched_for():
