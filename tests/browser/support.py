@@ -62,26 +62,6 @@ class Handler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
-    def translate_path(self, path):
-        # Under a sub-path (serve(site, "nonlinear/")) nothing outside it exists.
-        prefix = "/" + self.server.prefix
-        if not path.startswith(prefix):
-            return os.path.join(self.directory, "(outside the sub-path)")
-        return super().translate_path("/" + path[len(prefix):])
-
-    def send_error(self, code, message=None, explain=None):
-        # As GitHub Pages does, a missing file gets the site's 404.html (status 404).
-        page = os.path.join(self.directory, "404.html")
-        if code != 404 or not os.path.isfile(page):
-            return super().send_error(code, message, explain)
-        body = self.server.body(page, False)
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
     def end_headers(self):
         self.send_header("Cache-Control", "max-age=600")
         super().end_headers()
@@ -153,12 +133,10 @@ class _Server(http.server.ThreadingHTTPServer):
 def serve(site: Path, prefix: str = ""):
     """Serve a built site on 127.0.0.1 (a free port) in a thread; yields its base URL.
 
-    `prefix` ("nonlinear/") serves it under that path, as GitHub Pages serves a
-    project site; every request outside it is a 404.
-
     Served like its real host (see Handler): byte counts and Lighthouse scores
     then match what a reader's browser receives. With a `prefix` ("nonlinear/")
-    the site is served under that path, as GitHub Pages serves a project site.
+    the site is served under that path, as GitHub Pages serves a project site;
+    every request outside it is a 404.
     """
     server = _Server(site, prefix)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
