@@ -285,7 +285,9 @@ def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit
     page, _ = visit(PAGE + "?" + query)
     live(page)
     text = page.locator(".nlp-grad-text").first.text_content()
-    shown = [float(m) for m in re.findall(r"(?:layer \d|output) ([-\d.e+]+)", text)]
+    per_layer = text.split("; first layer ÷ output")[0]
+    shown = [float(m) for m in re.findall(r"(?:layer \d|output) (\d\.\d+e[-+]\d+)", per_layer)]
+    assert len(shown) == 7, text
     py = nn.train(nn.config(data="circles", n=200, layers=(8,) * 6, act=act, init=init, epochs=4))
     expected = py["history"]["grad_norm"][-1]
     assert shown == pytest.approx(expected, rel=6e-3), text      # shown to 3 significant digits
