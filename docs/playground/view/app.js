@@ -65,7 +65,7 @@ export function mount(root, options = {}) {
   const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
-    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText), confusion),
+    h("figure", { class: "nlp-view" }, chartCanvas, confusion, h("figcaption", {}, chartText)),
     h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
