@@ -295,3 +295,25 @@ def test_with_sigmoid_the_early_layers_gradients_fall_off_and_with_relu_and_he_t
     assert sigmoid[0] / sigmoid[-1] < 1e-2                     # orders of magnitude smaller
     assert all(a < b for a, b in zip(sigmoid, sigmoid[1:]))  # shrinking layer by layer backwards
     assert relu[0] / relu[-1] > 0.1
+
+
+def test_learning_rate_schedules_and_warm_up():
+    cfg = nn.config(lr=0.2, warmup=4, sched="step", every=3)
+    assert [nn.lr_at(cfg, e) for e in range(4)] == pytest.approx([0.05, 0.1, 0.15, 0.2])
+    assert [nn.lr_at(cfg, e) for e in (4, 6, 7, 10)] == pytest.approx([0.2, 0.2, 0.02, 0.002])
+    cosine = nn.config(lr=0.2, sched="cosine", horizon=10)
+    assert nn.lr_at(cosine, 0) == 0.2 and nn.lr_at(cosine, 5) == pytest.approx(0.1)
+    assert nn.lr_at(cosine, 10) == pytest.approx(0, abs=1e-15) == nn.lr_at(cosine, 50)
+    assert nn.lr_at(nn.config(lr=0.2), 999) == 0.2
+
+
+def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
+    cfg = nn.config(data="circles", n=60, noise=0.6, lr=0.03, patience=5)
+    run = nn.train(cfg, epochs=60)
+    stop, best = run["stopped"]["epoch"], run["stopped"]["best"]
+    losses = run["history"]["test_loss"]
+    assert len(losses) == stop + 1 < 61 and stop - best == 5 and best > 0
+    assert losses[best] == min(losses) and all(v >= losses[best] for v in losses[best + 1:])
+    X_test = nn.features(run["X_test"], cfg["features"])
+    assert nn.evaluate(run["net"], X_test, run["y_test"], cfg["act"], cfg["loss"])[0] == losses[best]
+    assert nn.train(nn.config(data="circles", n=60, noise=0.6, lr=0.03), epochs=10)["stopped"] is None

@@ -28,6 +28,11 @@ export const SCHEMA = {
   batch: num(1, LIMITS.n[1], 10, true),
   reg: enumOf(["none", "l1", "l2"], "none"),
   rate: num(0, 1, 0),
+  sched: enumOf(["constant", "step", "cosine"], "constant"),
+  warmup: num(0, 1000, 0, true),
+  every: num(1, LIMITS.epoch, 50, true),
+  horizon: num(1, LIMITS.epoch, 200, true),
+  patience: num(0, 1000, 0, true),
   epoch: num(0, LIMITS.epoch, 0, true),
 };
 

@@ -99,6 +99,9 @@ OPTIONS = [
     dict(act="gelu", opt="adam", data="circles", features=("x1", "x2", "sinx1", "sinx2"), batch=32),
     dict(act="silu", opt="sgd", lr=1.0, loss="mse", layers=(1,), data="xor"),
     dict(act="softplus", opt="adam", lr=0.1, reg="l2", rate=0.1, layers=(16,), data="spiral"),
+    # schedules with warm-up, and early stopping (which must restore the same best weights)
+    dict(act="relu", opt="adam", lr=0.1, data="moons", n=60, noise=0.4, patience=4, sched="cosine", horizon=15, warmup=3),
+    dict(act="tanh", opt="momentum", lr=0.3, data="xor", n=60, noise=0.5, patience=3, sched="step", every=5, warmup=2),
     # several classes: softmax output and cross-entropy
     dict(act="relu", opt="adam", lr=0.03, data="clusters4", batch=16, init="he"),
     dict(act="tanh", opt="momentum", lr=0.03, data="spiral3", layers=(8, 8), reg="l2", rate=0.001),
@@ -282,7 +285,9 @@ def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit
     page, _ = visit(PAGE + "?" + query)
     live(page)
     text = page.locator(".nlp-grad-text").first.text_content()
-    shown = [float(m) for m in re.findall(r"(?:layer \d|output) ([-\d.e+]+)", text)]
+    per_layer = text.split("; first layer ÷ output")[0]
+    shown = [float(m) for m in re.findall(r"(?:layer \d|output) (\d\.\d+e[-+]\d+)", per_layer)]
+    assert len(shown) == 7, text
     py = nn.train(nn.config(data="circles", n=200, layers=(8,) * 6, act=act, init=init, epochs=4))
     expected = py["history"]["grad_norm"][-1]
     assert shown == pytest.approx(expected, rel=6e-3), text      # shown to 3 significant digits
@@ -291,6 +296,20 @@ def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
         let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i]) n++; return n; }""")
     assert drawn > 100, "the gradient chart drew nothing"
+
+
+def test_early_stopping_in_the_page_stops_where_numpy_does_and_says_so(visit):
+    query = "data=circles&n=60&noise=0.6&lr=0.03&patience=5&epoch=60"
+    page, _ = visit(PAGE + "?" + query)
+    live(page)
+    got = page.evaluate("""() => { const t = document.querySelector('.nl-playground').playground.trainer;
+        return { stopped: t.stopped, epoch: t.epoch, net: t.net.map(L => Array.from(L.W)),
+                 status: document.querySelector('.nlp-status').textContent }; }""")
+    py = nn.train(nn.config(data="circles", n=60, noise=0.6, lr=0.03, patience=5), epochs=60)
+    assert got["stopped"] == py["stopped"] and got["epoch"] == py["stopped"]["epoch"]
+    assert got["net"] == [np.ravel(W).tolist() for W, _ in py["net"]]     # the best weights, restored
+    assert f"Early stopping at epoch {py['stopped']['epoch']}" in got["status"]
+    assert f"those of epoch {py['stopped']['best']}" in got["status"]
 
 
 HOSTILE = {

@@ -1,7 +1,7 @@
 // The playground's network and training loop: the twin of gen/lib/playground/nn.py.
 // Dense layers in float64; each activation sits next to its derivative; sums run in
 // the same order as the Python loops, so both sides produce the same bits.
-import { expm1, exp, log, log1p, sigmoid, sin, tanh } from "./xmath.js";
+import { cos, expm1, exp, log, log1p, sigmoid, sin, tanh } from "./xmath.js";
 import { classes, generate, stream, trainCount } from "./data.js";
 
 export const FEATURES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"];
@@ -28,6 +28,25 @@ export const ACTIVATIONS = {
   }],
   softplus: [(z) => (z > 0 ? z : 0) + log1p(exp(-Math.abs(z))), (z) => sigmoid(z)],
 };
+
+// The learning rate of epoch `epoch` (0 = the first): a linear warm-up over `warmup`
+// epochs, then constant, ×0.1 every `every` epochs, or a cosine from lr to 0 over
+// `horizon` epochs (then 0).
+export function lrAt(state, epoch) {
+  const { lr, warmup } = state;
+  if (epoch < warmup) return lr * (epoch + 1) / warmup;
+  const t = epoch - warmup;
+  if (state.sched === "step") {
+    let f = 1;
+    for (let i = Math.floor(t / state.every); i > 0; i--) f *= 0.1;
+    return lr * f;
+  }
+  if (state.sched === "cosine") {
+    const H = state.horizon;
+    return lr * 0.5 * (1 + cos(Math.PI * Math.min(t, H) / H));
+  }
+  return lr;
+}
 
 // The input columns the network sees, in FEATURES order: a function made once per
 // choice of inputs, since the heat map calls it for every cell of every frame.
@@ -151,8 +170,11 @@ export class Trainer {
     this.shuffle = stream(state.seed, "shuffle");
     this.buf = buffers(this.net);
     this.epoch = 0;
+    this.lr = lrAt(state, 0);
+    this.stopped = null;                 // early stopping: {epoch, best} once it stopped
     this.history = { train_loss: [], test_loss: [], train_acc: [], test_acc: [], grad_norm: [] };
     this.record();
+    this.best = { loss: this.history.test_loss[0], epoch: 0, net: copyNet(this.net) };
   }
 
   evaluate(set) {
@@ -219,16 +241,16 @@ export class Trainer {
           if (reg === "l2") g = g + state.rate * p[i];
           else if (reg === "l1") g = g + state.rate * Math.sign(p[i]);
           if (state.opt === "sgd") {
-            p[i] = p[i] - state.lr * g;
+            p[i] = p[i] - this.lr * g;
           } else if (state.opt === "momentum") {
-            m[i] = MOMENTUM * m[i] - state.lr * g;
+            m[i] = MOMENTUM * m[i] - this.lr * g;
             p[i] = p[i] + m[i];
           } else {
             m[i] = ADAM_B1 * m[i] + (1 - ADAM_B1) * g;
             v[i] = ADAM_B2 * v[i] + (1 - ADAM_B2) * (g * g);
             const mhat = m[i] / (1 - this.b1t);
             const vhat = v[i] / (1 - this.b2t);
-            p[i] = p[i] - state.lr * mhat / (Math.sqrt(vhat) + ADAM_EPS);
+            p[i] = p[i] - this.lr * mhat / (Math.sqrt(vhat) + ADAM_EPS);
           }
         }
       }
@@ -236,6 +258,8 @@ export class Trainer {
   }
 
   trainEpoch() {
+    if (this.stopped) return;
+    this.lr = lrAt(this.state, this.epoch);
     const n = this.train.A.length;
     const order = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
@@ -258,6 +282,14 @@ export class Trainer {
     this.history.grad_norm.push(Array.from(total, (t) => t / steps));   // mean over the epoch's steps
     this.epoch++;
     this.record();
+    if (this.state.patience) {             // early stopping on the test points' loss
+      const loss = this.history.test_loss[this.epoch];
+      if (loss < this.best.loss) this.best = { loss, epoch: this.epoch, net: copyNet(this.net) };
+      else if (this.epoch - this.best.epoch >= this.state.patience) {
+        this.net = this.best.net;           // the best weights back
+        this.stopped = { epoch: this.epoch, best: this.best.epoch };
+      }
+    }
   }
 
   // At each (x1, x2) of a grid, for the heat map: P(class 1) with two classes, else

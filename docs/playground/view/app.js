@@ -23,7 +23,9 @@ const LABELS = {
   loss: { bce: "cross-entropy", mse: "squared error" },
   opt: { adam: "Adam", momentum: "SGD + momentum 0.9", sgd: "SGD" },
   reg: { none: "none", l1: "L1", l2: "L2" },
+  sched: { constant: "constant", step: "step (×0.1 every N epochs)", cosine: "cosine to 0" },
 };
+const COUNTS = ["warmup", "every", "horizon", "patience"];   // integer settings of the schedule and stop
 const SHAPES = ["circles", "triangles", "squares", "diamonds"];
 const REF = /^[a-z0-9_]+\/[a-z0-9-]+\/[a-z0-9-]+$/;   // figures/<module>/<figure>/<run>
 
@@ -63,7 +65,7 @@ export function mount(root, options = {}) {
   const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
-    h("figure", { class: "nlp-view" }, chartCanvas, h("figcaption", {}, chartText), confusion),
+    h("figure", { class: "nlp-view" }, chartCanvas, confusion, h("figcaption", {}, chartText)),
     h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
@@ -114,6 +116,11 @@ export function mount(root, options = {}) {
   inputs.batch = number("batch", 1, LIMITS.n[1]);
   inputs.reg = select("reg");
   inputs.rate = stepped("rate", RATE_STEPS);
+  inputs.sched = select("sched");
+  inputs.warmup = number("warmup", 0, SCHEMA.warmup.max);
+  inputs.every = number("every", 1, SCHEMA.every.max);
+  inputs.horizon = number("horizon", 1, SCHEMA.horizon.max);
+  inputs.patience = number("patience", 0, SCHEMA.patience.max);
   const out = (key) => h("output", { for: `${id}-${key}`, class: "nlp-value" });
   const outs = { noise: out("noise"), train: out("train"), lr: out("lr"), rate: out("rate") };
 
@@ -127,7 +134,11 @@ export function mount(root, options = {}) {
     h("div", { class: "nlp-group" },
       field("Loss", inputs.loss), field("Optimiser", inputs.opt),
       field("Learning rate", inputs.lr, outs.lr), field("Batch size", inputs.batch),
-      field("Regularisation", inputs.reg), field("Regularisation rate", inputs.rate, outs.rate)));
+      field("Regularisation", inputs.reg), field("Regularisation rate", inputs.rate, outs.rate)),
+    h("div", { class: "nlp-group" },
+      field("Learning-rate schedule", inputs.sched), field("Warm-up epochs", inputs.warmup),
+      field("Step: epochs per ×0.1", inputs.every), field("Cosine: epochs to 0", inputs.horizon),
+      field("Early stopping patience (0 = off)", inputs.patience)));
 
   // --- state <-> controls ------------------------------------------------------------
   function nearest(steps, v) {
@@ -146,8 +157,8 @@ export function mount(root, options = {}) {
   }
   function toControls() {
     dataSet.querySelector(`input[value="${state.data}"]`).checked = true;
-    for (const key of ["noise", "train", "n", "seed", "batch"]) inputs[key].value = state[key];
-    for (const key of ["act", "init", "loss", "opt", "reg"]) inputs[key].value = state[key];
+    for (const key of ["noise", "train", "n", "seed", "batch", ...COUNTS]) inputs[key].value = state[key];
+    for (const key of ["act", "init", "loss", "opt", "reg", "sched"]) inputs[key].value = state[key];
     for (const key of ["lr", "rate"]) {
       const r = inputs[key];
       r.value = nearest(r.steps, state[key]);
@@ -173,7 +184,8 @@ export function mount(root, options = {}) {
     next.n = clampNum(inputs.n, "n");
     next.seed = clampNum(inputs.seed, "seed");
     next.batch = clampNum(inputs.batch, "batch");
-    for (const key of ["act", "init", "loss", "opt", "reg"]) next[key] = inputs[key].value;
+    for (const key of COUNTS) next[key] = clampNum(inputs[key], key);
+    for (const key of ["act", "init", "loss", "opt", "reg", "sched"]) next[key] = inputs[key].value;
     for (const key of ["lr", "rate"]) next[key] = inputs[key].steps[Number(inputs[key].value)];
     const features = [...featureSet.querySelectorAll("input:checked")].map((c) => c.value);
     next.features = features.length ? features : state.features;
@@ -258,7 +270,7 @@ export function mount(root, options = {}) {
   function tick() {
     frame = 0;
     if (!root.isConnected) return;                     // the page was navigated away
-    const catchingUp = trainer.epoch < target;
+    const catchingUp = trainer.epoch < target && !trainer.stopped;
     if (!(playing || catchingUp) || !visible || document.hidden) return;
     const start = performance.now();
     const perFrame = Number(speed.value);
@@ -267,6 +279,13 @@ export function mount(root, options = {}) {
       if (trainer.epoch >= LIMITS.epoch) { setPlaying(false); say(`Stopped at the last epoch, ${LIMITS.epoch}. ${summary()}`); break; }
       trainer.trainEpoch();
       done++;
+      if (trainer.stopped) {
+        const { epoch, best } = trainer.stopped;
+        setPlaying(false);
+        say(`Early stopping at epoch ${epoch}: no lower test loss for ${state.patience} epochs; ` +
+          `the weights are those of epoch ${best}. ${summary()}`);
+        break;
+      }
       if (!catchingUp && MILESTONES.has(trainer.epoch)) say(summary());
     } while ((catchingUp ? trainer.epoch < target : perFrame === 0 || done < perFrame) &&
              performance.now() - start < BUDGET_MS);
@@ -345,7 +364,7 @@ export function mount(root, options = {}) {
   }
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
-    get replaying() { return trainer.epoch < target; }, setPlaying, rebuild, notices };
+    get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices };
   Object.assign(root.playground, { onRender: [], render });
   mountUnits(root.playground, views, LABELS.features);
   mountExport(copy.parentNode, root.playground, planeCanvas, say);

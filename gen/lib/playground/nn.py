@@ -29,8 +29,31 @@ DEFAULTS = {
     "data": "circles", "noise": 0.25, "n": 400, "train": 0.7, "seed": 0,
     "features": ("x1", "x2"), "layers": (16, 16), "act": "relu", "init": "glorot",
     "loss": "bce", "opt": "adam", "lr": 0.01, "batch": 10, "reg": "none", "rate": 0.0,
+    "sched": "constant", "warmup": 0, "every": 50, "horizon": 200, "patience": 0,
     "epochs": 0,
 }
+STEP_FACTOR = 0.1                       # the step schedule multiplies the rate by this
+
+
+def lr_at(cfg, epoch: int) -> float:
+    """The learning rate of epoch `epoch` (0 = the first): a linear warm-up over `warmup`
+    epochs, then constant, ×0.1 every `every` epochs, or a cosine from lr to 0 over
+    `horizon` epochs (then 0)."""
+    lr, warmup = cfg["lr"], cfg["warmup"]
+    if epoch < warmup:
+        return lr * (epoch + 1) / warmup
+    t = epoch - warmup
+    if cfg["sched"] == "step":
+        f = 1.0
+        for _ in range(t // cfg["every"]):
+            f *= STEP_FACTOR
+        return lr * f
+    if cfg["sched"] == "cosine":
+        H = cfg["horizon"]
+        return lr * 0.5 * (1.0 + float(xmath.cos(math.pi * min(t, H) / H)))
+    if cfg["sched"] != "constant":
+        raise ValueError(f"unknown schedule {cfg['sched']!r}: use constant, step or cosine")
+    return lr
 
 
 def config(**changes) -> dict:
@@ -276,7 +299,10 @@ def train(cfg, epochs=None, grid=None):
             history[f"{split}_acc"].append(acc)
 
     record()
-    for _ in range(epochs):
+    best = (history["test_loss"][0], 0, [[W.copy(), b.copy()] for W, b in net])
+    stopped = None
+    for epoch in range(epochs):
+        opt.lr = lr_at(cfg, epoch)
         order = permutation(shuffle, len(A_train))
         total, steps = [0.0] * len(net), 0
         for start in range(0, len(order), cfg["batch"]):
@@ -287,8 +313,16 @@ def train(cfg, epochs=None, grid=None):
             opt.step(net, grads)
         history["grad_norm"].append([t / steps for t in total])   # mean over the epoch's steps
         record()
+        if cfg["patience"]:                 # early stopping on the test points' loss
+            if history["test_loss"][-1] < best[0]:
+                best = (history["test_loss"][-1], epoch + 1, [[W.copy(), b.copy()] for W, b in net])
+            elif epoch + 1 - best[1] >= cfg["patience"]:
+                net[:] = best[2]            # the best weights back, as the article's pseudocode does
+                stopped = {"epoch": epoch + 1, "best": best[1]}
+                break
     return {"cfg": cfg, "X_train": X_train, "y_train": y_train, "X_test": X_test,
-            "y_test": y_test, "initial": initial, "net": net, "history": history}
+            "y_test": y_test, "initial": initial, "net": net, "history": history,
+            "stopped": stopped}
 
 
 def probabilities(net, cfg, X):
