@@ -57,6 +57,11 @@ def test_every_article_prints_its_formulas_typeset_and_its_light_figures(site, v
         page.emulate_media(media="print")
         settle(page, f"() => ({FIGURES_FOR_PRINT})().every(f => f.loaded)")
         figures = page.evaluate(FIGURES_FOR_PRINT)
+        # Text on paper is dark in either scheme (the luminance of each paragraph's colour).
+        pale = page.evaluate("""() => [...document.querySelectorAll('.md-typeset p, .md-typeset li')]
+            .map(el => getComputedStyle(el).color.match(/[\\d.]+/g).map(Number))
+            .filter(([r, g, b, a = 1]) => a > 0.5 && (0.2126 * r + 0.7152 * g + 0.0722 * b) > 110)
+            .length""")
         text = pdf_text(page.pdf())
         found = {
             "TeX source": sorted(set(TEX.findall(text)))[:10],
@@ -64,6 +69,7 @@ def test_every_article_prints_its_formulas_typeset_and_its_light_figures(site, v
                                               if len(f["shown"]) != 1
                                               or not f["shown"][0].endswith("#only-light")],
             "drawings not loaded": [f["shown"] for f in figures if not f["loaded"]],
+            "paragraphs printed in pale text": pale,
             "errors": loaded.errors,
         }
         if any(found.values()):
