@@ -1,12 +1,18 @@
 // Loss and accuracy over epochs: two small line charts on one canvas.
 // Training solid, test dashed; the build's run (when known) as a thin dotted line.
-export function drawChart(canvas, history, ref, theme) {
+// A cleared canvas at the device's pixel ratio: {ctx, w, h, scale}.
+function fresh(canvas, height) {
   const scale = window.devicePixelRatio || 1;
   const w = Math.round((canvas.clientWidth || 300) * scale);
-  const h = Math.round((canvas.clientHeight || 200) * scale);
+  const h = Math.round((canvas.clientHeight || height) * scale);
   if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
   const ctx = canvas.getContext("2d");
   ctx.clearRect(0, 0, w, h);
+  return { ctx, w, h, scale };
+}
+
+export function drawChart(canvas, history, ref, theme) {
+  const { ctx, w, h, scale } = fresh(canvas, 200);
   const epochs = Math.max(history.train_loss.length - 1, ref ? ref.train_loss.length - 1 : 0, 10);
   const pad = { l: 34 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
   const panelH = (h - 2 * pad.t - 2 * pad.b) / 2;
@@ -52,12 +58,7 @@ export function drawChart(canvas, history, ref, theme) {
 // log scale, one line per layer, from the first layer (class 0's colour, dashed) to the
 // output (class 1's colour, solid).
 export function drawGradients(canvas, norms, theme) {
-  const scale = window.devicePixelRatio || 1;
-  const w = Math.round((canvas.clientWidth || 300) * scale);
-  const h = Math.round((canvas.clientHeight || 150) * scale);
-  if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-  const ctx = canvas.getContext("2d");
-  ctx.clearRect(0, 0, w, h);
+  const { ctx, w, h, scale } = fresh(canvas, 150);
   ctx.font = `${11 * scale}px system-ui, sans-serif`;
   ctx.fillStyle = theme.fg;
   const pad = { l: 40 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
