@@ -216,7 +216,9 @@ export function mount(root, options = {}) {
     share.href = href;
     if (pageMode) history.replaceState(history.state, "", `?${q}`);
   }
-  function say(text) { status.textContent = text; }
+  function say(text) {                // other views may add to it (compare.js: side B)
+    status.textContent = [text, ...(root.playground?.onSay || []).map((f) => f(text))].join(" ").trim();
+  }
   const summary = () => describe(trainer);
   function advance() {              // one epoch, and the same for the other views (compare.js)
     trainer.trainEpoch();
@@ -262,7 +264,7 @@ export function mount(root, options = {}) {
       h("thead", {}, head), h("tbody", {}, ...rows));
   }
   function sameRun() {
-    return ref && serialise({ ...ref.state, epoch: 0 }) === serialise({ ...state, epoch: 0 });
+    return ref && serialise({ ...ref.state, epoch: 0 }) === serialise({ ...state, epoch: 0, cmp: null });
   }
 
   function tick() {
@@ -363,7 +365,7 @@ export function mount(root, options = {}) {
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
     get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices };
-  Object.assign(root.playground, { onRender: [], onEpoch: [], render });
+  Object.assign(root.playground, { onRender: [], onEpoch: [], onSay: [], render });
   mountUnits(root.playground, views, LABELS.features);
   mountCompare(root.playground, { views, controls, labels: LABELS });
   mountExport(copy.parentNode, root.playground, planeCanvas, say);

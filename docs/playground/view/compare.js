@@ -92,6 +92,7 @@ export function mountCompare(pg, { views, controls, labels }) {
     while (b && b.epoch < trainer.epoch && !b.stopped) b.trainEpoch();
   };
   pg.onEpoch.push(follow);
+  pg.onSay.push((text) => (b && /Epoch \d+:/.test(text) ? `Side B. ${summary(b)}` : ""));  // the status line
   pg.onRender.push((trainer, theme) => {
     toggle.checked = Boolean(pg.state.cmp);
     if (!pg.state.cmp) {
