@@ -135,12 +135,15 @@ export function fix(state, notices = []) {
     state.batch = nTrain;
   }
   if (state.cmp) {                       // the same rules for side B, on the fields it overrides
-    const b = fix({ ...state, ...state.cmp, cmp: null });
+    const b = fix(sideB(state));
     state.cmp = Object.fromEntries(Object.keys(state.cmp).map((key) => [key, b.state[key]]));
     notices.push(...b.notices.map((text) => `side B: ${text}`));
   }
   return { state, notices };
 }
+
+// Side B of a comparison: these settings with side B's overrides (view/compare.js).
+export const sideB = (state) => ({ ...state, ...state.cmp, cmp: null });
 
 export function serialise(state) {
   const params = new URLSearchParams();

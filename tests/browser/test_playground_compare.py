@@ -177,8 +177,7 @@ def test_on_a_small_phone_the_sides_stack(chromium_browser, origin):
 
 # The compare field of the link, parsed and written by state.js (no network trained).
 PARSE = """async (queries) => {
-    const { parse, serialise } = await import('/playground/state.js');
-    const { sideB } = await import('/playground/view/compare.js');
+    const { parse, serialise, sideB } = await import('/playground/state.js');
     return queries.map(q => { const { state, notices } = parse(q);
         return { cmp: state.cmp, b: state.cmp ? sideB(state) : null, data: state.data, seed: state.seed,
                  notices, link: serialise(state), again: parse(serialise(state)) }; });

@@ -9,7 +9,7 @@
 // `controls` (whose change handler in app.js restarts both sides) and the two sides
 // after `views`; side B follows side A through the onEpoch and onRender hooks.
 import { Trainer, sizes } from "../core/nn.js";
-import { LR_STEPS, SCHEMA, fix, parseField, trainerState } from "../state.js";
+import { LR_STEPS, SCHEMA, parseField, sideB, trainerState } from "../state.js";
 import { Plane } from "./plane.js";
 import { drawChart } from "./chart.js";
 import { h, summary } from "./dom.js";
@@ -20,13 +20,8 @@ const NAMES = { ...FIELDS, features: "inputs", loss: "loss", batch: "batch size"
 
 let count = 0;
 
-// Side B's settings: side A's with the overrides, under the same rules.
-export function sideB(state) {
-  return fix({ ...state, ...state.cmp, cmp: null }).state;
-}
-
 // How side B's initial weights relate to side A's (the rule above), in words.
-export function initRule(a, b, labels) {
+function initRule(a, b, labels) {
   if (sizes(a).join() !== sizes(b).join()) {
     return `The layer sizes differ, so each side draws its own initial weights from the same seed, ${a.seed}.`;
   }
@@ -52,7 +47,8 @@ export function mountCompare(pg, { views, controls, labels }) {
           ? h("input", { type: "text", name: `b-${key}`, spellcheck: "false", autocomplete: "off" })
           : h("select", { name: `b-${key}` }, ...(key === "lr" ? LR_STEPS : SCHEMA[key].values)
             .map((v) => h("option", { value: v, text: show(key, v) })));
-        Object.assign(input, { id: `${id}-${key}` }).dataset.key = key;
+        input.id = `${id}-${key}`;
+        input.dataset.key = key;
         fields.append(h("div", { class: "nlp-field" }, h("label", { for: input.id, text: `Side B: ${name}` }), input));
       }
     }
