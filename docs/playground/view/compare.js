@@ -105,13 +105,13 @@ export function mountCompare(pg, { views, controls, labels }) {
     }
     if (!section.isConnected) views.after(section);
     follow(trainer);
-    for (const [side, t] of [[sides[0], a], [sides[1], b]]) {
+    for (const [side, t, other] of [[sides[0], a, b], [sides[1], b, a]]) {
       const s = t.state;
       side.title.textContent = `Side ${side.name}: ${show("act", s.act)}, hidden layers ${show("layers", s.layers)}, ` +
         `${show("init", s.init)}, ${show("opt", s.opt)}, learning rate ${s.lr}`;
       side.plane.draw(t, theme);
-      drawChart(side.chart, t.history, null, theme);
-      side.text.textContent = `Side ${side.name}. ${summary(t)}` +
+      drawChart(side.chart, t.history, other.history, theme);
+      side.text.textContent = `Side ${side.name}: training solid, test dashed, the other side's test dotted. ${summary(t)}` +
         (t.stopped ? ` Stopped early at epoch ${t.stopped.epoch}, with the weights of epoch ${t.stopped.best}.` : "");
     }
   });
