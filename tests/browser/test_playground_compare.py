@@ -220,3 +220,18 @@ def test_a_hostile_compare_link_opens_valid_sides_with_a_notice(visit):
     assert b["data"] == "xor"
     assert not page.evaluate("window.__pwned") and page.locator(".nlp img, .nlp script").count() == 0
     assert not [e for e in v.errors if "playground" in e], v.errors
+
+
+def test_side_b_stops_early_on_its_own_while_side_a_goes_on(visit):
+    cfg = dict(data="circles", n=60, noise=0.6, lr=0.03)
+    page, _ = visit(f"{PAGE}?data=circles&n=60&noise=0.6&lr=0.03&cmp=patience:5&epoch=40")
+    live(page)
+    got = page.evaluate(SIDES)
+    py_a, py_b = nn.train(nn.config(**cfg), epochs=40), nn.train(nn.config(**cfg, patience=5), epochs=40)
+    stop = py_b["stopped"]
+    assert stop and stop["epoch"] < 40 and got["a"]["epoch"] == got["epoch"] == 40
+    assert got["b"]["epoch"] == stop["epoch"] and gap(got["b"]["final"], py_b["net"]) <= TOLERANCE   # best weights back
+    assert history_gap(got["b"]["history"], py_b["history"]) <= TOLERANCE
+    assert history_gap(got["a"]["history"], py_a["history"]) <= TOLERANCE
+    assert f"Stopped early at epoch {stop['epoch']}, with the weights of epoch {stop['best']}." in got["texts"][1]
+    assert_shows(got["texts"][1], py_b["history"], stop["epoch"])
