@@ -129,6 +129,8 @@ def stable_losses(seed, quick=False):
         "ce_logits_max_rel_err": rel_err(ce["logits"][1:], exact_ce[1:]),
         "m_max": float(m[-1]),
         "float32_exp_overflow": float(np.log(np.finfo(F32).max)),
+        "float32_exp_underflow": float(-np.log(np.finfo(F32).smallest_subnormal)),
+        "ce_exact_at_first_bad": float(exact_ce[m == first_bad(m, ce["shifted"])][0]),
     }
 
     def draw(fig, theme):
@@ -155,7 +157,7 @@ def stable_losses(seed, quick=False):
                         markersize=5, mew=1.5)
             ax.set(xlabel="logit magnitude m", ylabel="loss", ylim=(0, top * 1.02), title=title)
             ax.title.set_fontsize(10)
-            ax.legend(loc="center right", fontsize=8)
+            ax.legend(loc="upper left", bbox_to_anchor=(0, 0.93), fontsize=8)
 
     return draw, numbers
 
@@ -247,12 +249,12 @@ def ece_noise_floor(probs, rng, draws=20):
                 "diagonal. Right: the validation and test losses against the temperature "
                 "have their minimum at nearly the same place.",
         alt="Three panels. Left and middle: bar charts of accuracy against confidence "
-            "with a dashed diagonal. Left, before scaling: nearly all test points fall in "
-            "the last bin, confidence about {mean_conf_before:.2f}, where accuracy is "
-            "only about {acc_top_bin_before:.2f}; the ECE is {ece_before:.2f}. Middle, "
-            "after temperature scaling with T = {temperature:.1f}: the points spread over "
-            "bins from about 0.3 to 1, and the bars lie close to the diagonal; the ECE is "
-            "{ece_after:.2f}. Right: cross-entropy against temperature on a log axis from "
+            "with a dashed diagonal. Left, before scaling: {frac_top_bin_before:.0%} of the "
+            "test points fall in the last bin, where accuracy is only {acc_top_bin_before:.2f}, and every bar "
+            "lies far below the diagonal; the ECE is {ece_before:.2f}. Middle, after "
+            "temperature scaling with T = {temperature:.1f}: the points spread over bins "
+            "from {lowest_bin_after:.2f} to 1, and every bar lies within "
+            "{max_gap_after:.2f} of the diagonal; the ECE is {ece_after:.3f}. Right: cross-entropy against temperature on a log axis from "
             "0.5 to 50 for the validation and test splits, both falling steeply from "
             "{nll_before:.1f} at T = 1 to a broad minimum near the fitted temperature, "
             "marked by a vertical line.",
@@ -300,7 +302,12 @@ def reliability_figure(seed, quick=False):
         "ece_floor_after": ece_noise_floor(p_after, rng),
         "nll_before": nll(z_test, yte), "nll_after": nll(z_test, yte, T),
         "nll_val_before": nll(z_val, yva), "nll_val_after": nll(z_val, yva, T),
-        "n_bins": N_BINS,
+        "n_bins": N_BINS, "min_bin_drawn": MIN_BIN_DRAWN,
+        # What the middle panel shows: the lowest drawn bin and the largest gap there.
+        "lowest_bin_after": float(np.flatnonzero(after[0] >= MIN_BIN_DRAWN)[0] / N_BINS),
+        "max_gap_after": float(np.max(np.abs(after[2] - after[1])[after[0] >= MIN_BIN_DRAWN])),
+        "t_test_best": float(temps[int(np.argmin(nll_test))]),
+        "min_gap_before": float(np.min((before[1] - before[2])[before[0] >= MIN_BIN_DRAWN])),
     }
 
     def draw(fig, theme):
@@ -399,6 +406,7 @@ def roc_and_pr(seed, quick=False):
         "n_flagged_at_half": int((s >= 0.5).sum()),
         "roc_auc": float(roc_auc_score(y, s)),
         "average_precision": float(average_precision_score(y, s)),
+        "ap_lift": float(average_precision_score(y, s)) / prevalence,
         "ap_random": prevalence,
         "ap_at_1pct": float(sweep["ap"][0]), "ap_at_50pct": float(sweep["ap"][-1]),
         "roc_at_1pct": float(sweep["roc"][0]), "roc_at_50pct": float(sweep["roc"][-1]),
@@ -424,9 +432,9 @@ def roc_and_pr(seed, quick=False):
         right.plot(PREVALENCES, PREVALENCES, ":", color=theme.fg, linewidth=1.2)
         # Labels on the lines themselves: a legend would cover one of them.
         right.text(0.012, sweep["roc"][0] + 0.04, "ROC-AUC", color=theme.colors[0], fontsize=8)
-        right.text(0.012, sweep["ap"][0] + 0.08, "average\nprecision", color=theme.colors[1],
+        right.text(0.011, sweep["ap"][0] - 0.16, "average\nprecision", color=theme.colors[1],
                    fontsize=8)
-        right.text(0.05, 0.1, "prevalence\n(random AP)", color=theme.fg, fontsize=8)
+        right.text(0.11, 0.03, "prevalence = random AP", color=theme.fg, fontsize=8)
         right.set(xscale="log", xlabel="share of positives", ylim=(0, 1.01),
                   title="resampled test set", xticks=[0.01, 0.03, 0.1, 0.3],
                   xticklabels=["1%", "3%", "10%", "30%"])
@@ -482,7 +490,11 @@ def threshold(seed, quick=False):
     numbers = {"t_f1": t_f1, "t_cost": t_cost, "t_bayes": t_bayes, "cost_fn": COST_FN,
                "val_best_f1": float(f1.max()),
                "val_f1_at_half": metrics_at(y_val, s_val, 0.5)["f1"],
-               "test_cost_all_negative": metrics_at(y_test, s_test, 1.1)["cost"]}
+               "val_cost_min": float(cost.min()),
+               "val_cost_at_half": metrics_at(y_val, s_val, 0.5)["cost"],
+               "val_cost_at_bayes": metrics_at(y_val, s_val, t_bayes)["cost"],
+               "test_cost_all_negative": metrics_at(y_test, s_test, 1.1)["cost"],
+               "test_accuracy_all_negative": metrics_at(y_test, s_test, 1.1)["accuracy"]}
     for name, t in (("half", 0.5), ("f1", t_f1), ("cost", t_cost), ("bayes", t_bayes)):
         for key, value in metrics_at(y_test, s_test, t).items():
             numbers[f"test_{key}_at_{name}"] = value
@@ -504,7 +516,8 @@ def threshold(seed, quick=False):
             ax.axvline(t, color=theme.colors[4], linewidth=1.4, label=label)
             ax.axvline(0.5, color=theme.muted, linestyle="--", linewidth=1.4, label="t = 0.5")
             ax.set(xlabel="decision threshold t", xlim=(0, 1))
-            ax.legend(fontsize=8, loc="center right" if ax is left else "upper right")
+        right.legend(fontsize=8, loc="upper right")
+        left.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3)
         left.set(ylim=(0, 1.01), title="validation: precision, recall, F1")
         right.set(ylim=(0, None), ylabel="cost per point", title="validation: cost")
         for ax in (left, right):
