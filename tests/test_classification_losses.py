@@ -211,3 +211,10 @@ def test_quick_figures_return_draw_and_numbers(func):
     draw, numbers = func(0, quick=True)
     assert callable(draw) and numbers
     assert all(np.isfinite(v) for v in numbers.values())
+
+
+def test_captions_name_the_settings_the_module_uses():
+    caption = m.reliability_figure.__figure__.caption
+    assert f"{m.N_BINS} bins" in caption and f"fewer than {m.MIN_BIN_DRAWN} test" in caption
+    assert f"costs {m.COST_FN} false alarms" in m.threshold.__figure__.caption
+    assert "1/21" in m.threshold.__figure__.caption and 1 + m.COST_FN == 21

@@ -242,9 +242,10 @@ def ece_noise_floor(probs, rng, draws=20):
 @figure("reliability",
         caption="Reliability diagrams of an MLP trained until it fits its noisy training "
                 "labels perfectly, on a held-out test split: accuracy against confidence in "
-                "15 bins (bar width: the bin; shading: the share of test points in it). "
-                "Left, as trained: almost every prediction is made with near-certainty and "
-                "the bars sit far below the diagonal. Middle, after dividing the logits by "
+                "15 bins (outlined bars; bins with fewer than 10 test points are left out), "
+                "and the share of test points in each bin (grey). Left, as trained: most "
+                "predictions are made with near-certainty and every bar sits far below the "
+                "diagonal. Middle, after dividing the logits by "
                 "one temperature fitted on a validation split: the bars follow the "
                 "diagonal. Right: the validation and test losses against the temperature "
                 "have their minimum at nearly the same place.",
