@@ -34,7 +34,7 @@ def test_rounds_interleave_the_baseline_with_every_page(monkeypatch, tmp_path):
 
     monkeypatch.setattr(report, "run_lighthouse", run)
     found = report.measure({"baseline": "b", "home": "h", "post": "p"}, 2)
-    assert calls == ["b", "h", "p", "b", "h", "p"]
+    assert calls == ["b", "h", "p", "h", "p", "b"]      # each round starts one page later
     assert {name: len(runs) for name, runs in found.items()} == {"baseline": 2, "home": 2, "post": 2}
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "baseline.0.json", "baseline.1.json", "home.0.json", "home.1.json",

@@ -13,12 +13,15 @@ them (gzip; see support.Handler).
 
 The baseline. On a shared 2-core host, absolute scores move 10 points and more
 from one day, or one minute, to the next (the 4x slowdown assumes a host as
-fast as Lighthouse's reference). So each round of runs starts with a baseline
-page: Material with this site's theme settings (mkdocs.yml's theme: palette,
-features, fonts off; not its custom_dir) and nothing but one paragraph, none of
-the site's templates, styles, scripts or figures. Every page, the baseline
-included, is run once per round, for --runs rounds; a page's performance, TBT
-and LCP are the medians of its runs, reported next to the baseline's medians.
+fast as Lighthouse's reference). So every round of runs also measures a
+baseline page: Material with this site's theme settings (mkdocs.yml's theme:
+palette, features, fonts off; not its custom_dir) and nothing but one
+paragraph, none of the site's templates, styles, scripts or figures. Every
+page, the baseline included, is run once per round (each round starting one
+page later), for --runs rounds; a page's performance, TBT and LCP are the
+medians of its runs, reported next to the baseline's medians, with the median
+CPU benchmark index Lighthouse measured as its runs started (a page measured on
+a slower host than the baseline shows it there).
 
 Targets: a page's median performance at most 2 points below the baseline's,
 its median TBT at most 50 ms above it; accessibility, best practices and SEO
@@ -98,13 +101,19 @@ def run_lighthouse(url: str, path: Path) -> dict:
 
 
 def measure(urls: dict[str, str], runs: int) -> dict[str, list[dict]]:
-    """{name: its Lighthouse results}: `runs` rounds, each running every url once, in order."""
+    """{name: its Lighthouse results}: `runs` rounds, each running every url once.
+
+    Each round starts one url further down the list, so that no page is always
+    the one run right after the baseline, or the first of a round (cold caches).
+    """
     OUT.mkdir(parents=True, exist_ok=True)
     for stale in OUT.glob("*.json"):
         stale.unlink()
     found: dict[str, list[dict]] = {name: [] for name in urls}
+    order = list(urls.items())
     for round_ in range(runs):
-        for name, url in urls.items():
+        shift = round_ % len(order)
+        for name, url in order[shift:] + order[:shift]:
             lhr = run_lighthouse(url, OUT / f"{name}.{round_}.json")
             found[name].append(lhr)
             print(f"round {round_ + 1}/{runs} {name}: performance {score(lhr, 'performance')}",
