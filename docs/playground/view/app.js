@@ -3,19 +3,19 @@
 // stand-in) into a live playground. Nothing from the URL is ever inserted as HTML:
 // every text goes through textContent.
 import { Trainer } from "../core/nn.js";
-import { DATASETS } from "../core/data.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
 import { drawChart, drawGradients } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
+import { mountPoints } from "./points.js";
 import { h } from "./dom.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
 const LABELS = {
   data: { circles: "Circles", xor: "XOR", blobs: "Two blobs", spiral: "Spiral", moons: "Moons",
-    clusters3: "3 clusters", clusters4: "4 clusters", spiral3: "3-arm spiral" },
+    clusters3: "3 clusters", clusters4: "4 clusters", spiral3: "3-arm spiral", custom: "Your points only" },
   features: { x1: "x₁", x2: "x₂", x1sq: "x₁²", x2sq: "x₂²", x1x2: "x₁x₂", sinx1: "sin x₁", sinx2: "sin x₂" },
   act: { identity: "identity (none)", relu: "ReLU", leaky_relu: "Leaky ReLU (0.01)", elu: "ELU",
     sigmoid: "sigmoid", tanh: "tanh", gelu: "GELU (tanh form)", silu: "SiLU / swish", softplus: "softplus" },
@@ -32,7 +32,7 @@ const REF = /^[a-z0-9_]+\/[a-z0-9-]+\/[a-z0-9-]+$/;   // figures/<module>/<figur
 let count = 0;
 
 const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
-const pct = (v) => `${(100 * v).toFixed(1)}%`;
+const pct = (v) => (Number.isNaN(v) ? "none (no points)" : `${(100 * v).toFixed(1)}%`);
 
 export function mount(root, options = {}) {
   const id = `nlp${++count}`;
@@ -92,7 +92,7 @@ export function mount(root, options = {}) {
   const number = (key, min, max) => h("input", { type: "number", name: key, min, max, step: 1, inputmode: "numeric" });
 
   const dataSet = h("fieldset", { class: "nlp-data" }, h("legend", { text: "Data set" }));
-  for (const d of DATASETS) {
+  for (const d of SCHEMA.data.values) {
     const r = h("input", { type: "radio", name: `${id}-data`, value: d, id: `${id}-data-${d}` });
     dataSet.append(h("span", { class: "nlp-choice" }, r, h("label", { for: r.id, text: LABELS.data[d] })));
   }
@@ -199,7 +199,7 @@ export function mount(root, options = {}) {
       });
     }
     next.epoch = 0;
-    return fix(next).state;
+    return next;                       // apply() fixes it
   }
 
   // --- the run -------------------------------------------------------------------------
@@ -300,8 +300,10 @@ export function mount(root, options = {}) {
     if (on) schedule(); else { updateLink(); say(`Paused. ${summary()}`); }
   }
 
-  play.addEventListener("click", () => setPlaying(!playing));
+  const noData = () => !trainer.train.y.length && (say("No training points yet: add some on the plane first."), true);
+  play.addEventListener("click", () => noData() || setPlaying(!playing));
   stepBtn.addEventListener("click", () => {
+    if (noData()) return;
     if (playing) setPlaying(false);
     target = 0;
     trainer.trainEpoch(); render(); updateLink(); say(summary());
@@ -318,14 +320,16 @@ export function mount(root, options = {}) {
     try { await navigator.clipboard.writeText(share.href); say("Link copied."); } catch (e) { say("Copying failed; use the link instead."); }
   });
   controls.addEventListener("submit", (e) => e.preventDefault());
-  controls.addEventListener("change", (e) => {
+  function apply(next, message) {            // a new state from the controls or view/points.js
     const wasPlaying = playing;
     if (playing) setPlaying(false);
-    state = fromControls(e.target);
+    const fixed = fix(next);
+    state = fixed.state;
     toControls(); rebuild(0);
-    say(`Settings changed; the network starts again at epoch 0. ${summary()}`);
+    say(`${message} ${fixed.notices.map((n) => `Note: ${n}.`).join(" ")} ${summary()}`);
     if (wasPlaying) setPlaying(true);
-  });
+  }
+  controls.addEventListener("change", (e) => apply(fromControls(e.target), "Settings changed; the network starts again at epoch 0."));
   controls.addEventListener("input", (e) => {          // live values beside the sliders
     const r = e.target;
     if (r.steps) { const v = String(r.steps[Number(r.value)]); outs[r.name].textContent = v; r.setAttribute("aria-valuetext", v); }
@@ -364,10 +368,12 @@ export function mount(root, options = {}) {
   }
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
-    get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices };
+    get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices,
+    apply, plane: planeView };
   Object.assign(root.playground, { onRender: [], render });
   mountUnits(root.playground, views, LABELS.features);
   mountExport(copy.parentNode, root.playground, planeCanvas, say);
+  mountPoints(root.playground, planeCanvas, say);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
 }
