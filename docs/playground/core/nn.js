@@ -187,11 +187,12 @@ export class Trainer {
     return [total / set.A.length, right / set.A.length];
   }
 
+  // The current epoch's losses and accuracies (again, after a hand edit of the weights).
   record() {
     for (const split of ["train", "test"]) {
       const [loss, acc] = this.evaluate(this[split]);
-      this.history[`${split}_loss`].push(loss);
-      this.history[`${split}_acc`].push(acc);
+      this.history[`${split}_loss`][this.epoch] = loss;
+      this.history[`${split}_acc`][this.epoch] = acc;
     }
   }
 

@@ -5,7 +5,7 @@
 import { Trainer } from "../core/nn.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
-import { drawChart, drawGradients } from "./chart.js";
+import { drawChart, drawGradients, gradientLegend } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
 import { mountPoints } from "./points.js";
@@ -63,10 +63,11 @@ export function mount(root, options = {}) {
   const confusion = h("table", { class: "nlp-confusion" });
   const gradCanvas = h("canvas", { class: "nlp-grads", role: "img", "aria-label": "Gradient norm per layer, per epoch, log scale", "aria-describedby": `${id}-grad-text` });
   const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
+  const gradKey = h("ul", { class: "nlp-legend", "aria-label": "Lines of the gradient chart" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
     h("figure", { class: "nlp-view" }, chartCanvas, confusion, h("figcaption", {}, chartText)),
-    h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
+    h("figure", { class: "nlp-view" }, gradCanvas, gradKey, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
   const copy = h("button", { type: "button", class: "nlp-button", text: "Copy link" });
@@ -242,6 +243,7 @@ export function mount(root, options = {}) {
   const planeView = new Plane(planeCanvas);
   function showGradients(norms) {
     if (!norms.length) {
+      gradKey.replaceChildren();
       gradCanvas.getContext("2d").clearRect(0, 0, gradCanvas.width, gradCanvas.height);
       gradText.textContent = "The gradient norm of each layer's weights appears after the first epoch.";
       return;
@@ -249,6 +251,7 @@ export function mount(root, options = {}) {
     drawGradients(gradCanvas, norms, theme);
     const last = norms[norms.length - 1];
     const names = last.map((_, l) => (l === last.length - 1 ? "output" : `layer ${l + 1}`));
+    if (gradKey.theme !== theme || gradKey.children.length !== names.length) { gradientLegend(gradKey, names, theme); gradKey.theme = theme; }
     gradText.textContent = `Norm of the loss gradient with respect to each layer's weights, mean over the ` +
       `epoch's mini-batches, log scale; first layer dashed, output solid. Epoch ${norms.length}: ` +
       `${last.map((v, l) => `${names[l]} ${v.toExponential(2)}`).join(", ")}; first layer ÷ output ` +

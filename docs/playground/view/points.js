@@ -22,7 +22,7 @@ export function mountPoints(playground, after, say) {
     text: "Arrow keys move the cursor (with Shift, further); Enter or Space adds a point of the chosen class; Delete or Backspace removes the nearest of your points." });
   const cursorBtn = h("button", { type: "button", class: "nlp-button nlp-cursor", "aria-describedby": `${id}-hint` });
   const clear = h("button", { type: "button", class: "nlp-button", text: "Clear the data set" });
-  const tally = h("p", { class: "nlp-summary nlp-pts-count" });
+  const tally = h("p", { class: "nlp-pts-count" });
   const box = h("div", { class: "nlp-points", role: "group", "aria-label": "Your points" },
     h("span", { class: "nlp-field" }, h("label", { for: cls.id, text: "Class of new points " }), cls),
     h("span", { class: "nlp-field" }, h("label", { for: mode.id, text: "A click or tap on the plane " }), mode),
@@ -52,9 +52,9 @@ export function mountPoints(playground, after, say) {
   }
 
   playground.plane.canvas.addEventListener("click", (e) => {       // mouse, pen and touch taps
-    const r = e.currentTarget.getBoundingClientRect();
-    const x1 = -EXTENT + (2 * EXTENT * (e.clientX - r.left)) / r.width;
-    const x2 = EXTENT - (2 * EXTENT * (e.clientY - r.top)) / r.height;
+    const c = e.currentTarget, r = c.getBoundingClientRect();          // inside the canvas's border
+    const x1 = -EXTENT + (2 * EXTENT * (e.clientX - r.left - c.clientLeft)) / c.clientWidth;
+    const x2 = EXTENT - (2 * EXTENT * (e.clientY - r.top - c.clientTop)) / c.clientHeight;
     if (mode.value === "remove") remove(x1, x2); else add(x1, x2);
   });
   cursorBtn.addEventListener("keydown", (e) => {
