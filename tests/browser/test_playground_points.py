@@ -94,6 +94,11 @@ def test_the_keyboard_cursor_moves_adds_and_removes(visit):
             page.keyboard.press(key)
     assert cursor.get_attribute("aria-label") == "Cursor on the plane at (0.50, -0.70)"
     assert page.evaluate(f"{PLAYGROUND}.plane.cursor") == [0.5, -0.7]      # drawn on the plane
+    status = page.locator(".nlp-status").text_content()
+    predicted = page.evaluate(f"""() => {{ const t = {PLAYGROUND}.trainer;
+        const p = t.probabilities([0.5], [-0.7], new Float64Array(2)); return p[0] >= 0.5 ? 1 : 0; }}""")
+    shape = ("circle", "triangle")[predicted]
+    assert status == f"Cursor at (0.50, -0.70): the network predicts class {predicted} ({shape}) there.", status
     page.get_by_label("Class of new points").select_option("1")
     cursor.focus()
     page.keyboard.press("Enter")

@@ -63,6 +63,7 @@ export function mountPoints(playground, after, say) {
       const step = e.shiftKey ? BIG_STEP : STEP;
       for (const i of [0, 1]) cursor[i] = Math.min(EXTENT, Math.max(-EXTENT, Number((cursor[i] + move[i] * step).toFixed(2))));
       showCursor();
+      say(`Cursor at ${at(...cursor)}: the network predicts class ${predicts(...cursor)} there.`);
     } else if (e.key === "Enter" || e.key === " ") add(...cursor);
     else if (e.key === "Delete" || e.key === "Backspace") remove(...cursor);
     else return;
@@ -75,6 +76,11 @@ export function mountPoints(playground, after, say) {
       "Data set cleared: only your points now, and none yet. Add points on the plane, by click, tap or the cursor.");
   });
 
+  function predicts(x1, x2) {                      // the class the plane shows at (x1, x2)
+    const t = playground.trainer, p = t.probabilities([x1], [x2], new Float64Array(t.classes));
+    const k = t.classes === 2 ? Number(p[0] >= 0.5) : p.indexOf(Math.max(...p));
+    return `${k} (${SHAPES[k]})`;
+  }
   function showCursor() {
     cursorBtn.setAttribute("aria-label", `Cursor on the plane at ${at(...cursor)}`);
     cursorBtn.textContent = `Cursor ${at(...cursor)}`;
