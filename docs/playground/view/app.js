@@ -5,10 +5,10 @@
 import { Trainer } from "../core/nn.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
+import { mountPoints } from "./points.js";
 import { drawChart, drawGradients, gradientLegend } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
-import { mountPoints } from "./points.js";
 import { h } from "./dom.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
@@ -329,7 +329,7 @@ export function mount(root, options = {}) {
     const fixed = fix(next);
     state = fixed.state;
     toControls(); rebuild(0);
-    say(`${message} ${fixed.notices.map((n) => `Note: ${n}.`).join(" ")} ${summary()}`);
+    say([message, ...fixed.notices.map((n) => `Note: ${n}.`), summary()].join(" "));
     if (wasPlaying) setPlaying(true);
   }
   controls.addEventListener("change", (e) => apply(fromControls(e.target), "Settings changed; the network starts again at epoch 0."));
@@ -371,11 +371,11 @@ export function mount(root, options = {}) {
   }
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
-    get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices,
-    apply, plane: planeView };
+    get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices };
   Object.assign(root.playground, { onRender: [], render });
   mountUnits(root.playground, views, LABELS.features);
   mountExport(copy.parentNode, root.playground, planeCanvas, say);
+  Object.assign(root.playground, { apply, plane: planeView });
   mountPoints(root.playground, planeCanvas, say);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
