@@ -60,17 +60,17 @@ function parseField(key, text) {
     const clamped = Math.min(f.max, Math.max(f.min, v));
     return [clamped, clamped === v ? null : `${key}=${show(text)} is out of range, used ${clamped}`];
   }
+  if (f.kind === "points") {
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) return bad("not points written by the playground");
+    const kept = text.slice(0, 4 * Math.min(MAX_POINTS, text.length >> 2));
+    return [kept, kept === text ? null : `pts keeps whole points, at most ${MAX_POINTS}: used ${kept.length >> 2}`];
+  }
   if (f.kind === "set") {
     const parts = text === "" ? [] : text.split(",");
     const kept = FEATURES.filter((name) => parts.includes(name));
     if (!kept.length) return bad("no known input feature");
     const dropped = parts.filter((p) => !FEATURES.includes(p));
     return [kept, dropped.length ? `ignored unknown features ${show(dropped.join(","))}` : null];
-  }
-  if (f.kind === "points") {
-    if (!/^[A-Za-z0-9_-]*$/.test(text)) return bad("not points written by the playground");
-    const kept = text.slice(0, 4 * Math.min(MAX_POINTS, text.length >> 2));
-    return [kept, kept === text ? null : `pts keeps whole points, at most ${MAX_POINTS}: used ${kept.length >> 2}`];
   }
   // layers: up to 6 comma-separated widths 1-16 ("" = no hidden layer)
   if (text === "") return [[], null];
