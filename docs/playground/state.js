@@ -34,8 +34,8 @@ export const SCHEMA = {
   every: num(1, LIMITS.epoch, 50, true),
   horizon: num(1, LIMITS.epoch, 200, true),
   patience: num(0, 1000, 0, true),
-  epoch: num(0, LIMITS.epoch, 0, true),
   pts: { kind: "points", dflt: "" },        // your points: 4 base64url characters each (core/data.js)
+  epoch: num(0, LIMITS.epoch, 0, true),
 };
 
 export function defaults() {
