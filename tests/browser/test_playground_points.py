@@ -7,6 +7,7 @@ points, and a hostile `pts` must open a valid state with a notice.
 """
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
@@ -14,6 +15,9 @@ import pytest
 
 from gen.lib.playground import data, nn
 
+from conftest import rebuild_prints
+
+from .support import describe, run_axe
 from .test_playground import PAGE, REPLAY, js_state, live
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -120,7 +124,7 @@ def test_the_keyboard_cursor_moves_adds_and_removes(visit):
     assert page.evaluate(f"{PLAYGROUND}.plane.cursor") is None
 
 
-def test_clear_leaves_only_your_points(visit):
+def test_clear_leaves_only_your_points(visit, axe_script):
     page, _ = visit(PAGE)
     live(page)
     page.get_by_role("button", name="Clear the data set").click()
@@ -140,6 +144,25 @@ def test_clear_leaves_only_your_points(visit):
     assert "3 (2 training, 1 test)" in page.locator(".nlp-pts-count").text_content()
     page.get_by_role("button", name="Step").click()
     assert page.evaluate(f"{PLAYGROUND}.trainer.epoch") == 1
+    cursor.focus()
+    violations = run_axe(page)                   # with the cursor on the plane and your points only
+    assert not violations, describe(violations)
+
+
+def test_the_downloaded_run_holds_your_points_and_rebuild_py_scores_it(visit, tmp_path):
+    cfg = nn.config(data="custom", pts=own_points(m=40), act="tanh", lr=0.03)
+    page, _ = visit(f"{PAGE}?data=custom&pts={cfg['pts']}&act=tanh&lr=0.03&epoch=12")
+    live(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download weights (JSON)").click()
+    path = tmp_path / "run.json"
+    download.value.save_as(path)
+    run = json.loads(path.read_text())
+    py = nn.train(cfg, epochs=12)
+    assert run["state"]["pts"] == cfg["pts"] and run["state"]["data"] == "custom"
+    assert run["data"]["X_test"] == py["X_test"].tolist() and run["data"]["y_train"] == py["y_train"].tolist()
+    accuracy, _ = rebuild_prints(path)
+    assert accuracy == run["history"]["test_acc"][-1] == py["history"]["test_acc"][-1]
 
 
 def own_points(seed=4, m=48):
