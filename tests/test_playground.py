@@ -317,3 +317,53 @@ def test_early_stopping_stops_after_patience_and_restores_the_best_weights():
     X_test = nn.features(run["X_test"], cfg["features"])
     assert nn.evaluate(run["net"], X_test, run["y_test"], cfg["act"], cfg["loss"])[0] == losses[best]
     assert nn.train(nn.config(data="circles", n=60, noise=0.6, lr=0.03), epochs=10)["stopped"] is None
+
+
+# ------------------------------------------------------------------ your own points (pts)
+
+def test_own_points_are_24_bits_each_over_the_plane():
+    """4 base64url characters a point: the corners land exactly on the plane's edges,
+    a point lands within half a step (7.2 / 2047 / 2) of where it was put."""
+    X, y = data.decode_points("AAAA" + "____")
+    assert X.tolist() == [[-3.6, -3.6], [3.6, 3.6]] and y.tolist() == [0, 3]
+    rng = np.random.default_rng(1)
+    P, c = rng.uniform(-3.6, 3.6, (50, 2)), rng.integers(0, 4, 50)
+    text = data.encode_points(P, c)
+    assert len(text) == 200 and set(text) <= set(data.B64)
+    back, cls = data.decode_points(text)
+    assert np.max(np.abs(back - P)) <= 7.2 / 2047 / 2 + 1e-12 and cls.tolist() == c.tolist()
+    for bad in ("AAA", "AA!A", "<scr"):
+        with pytest.raises(ValueError, match="pts="):
+            data.decode_points(bad)
+
+
+def test_own_points_join_the_data_and_split_as_the_generated_ones():
+    P = np.array([[0.5 * j - 2, 1.0] for j in range(10)])
+    pts = data.encode_points(P, [j % 2 for j in range(10)])
+    cfg = nn.config(data="xor", n=40, train=0.7, pts=pts)
+    X, y, k = data.points(cfg)
+    gen, _ = data.generate("xor", 40, cfg["noise"], cfg["seed"])
+    assert len(y) == 50 and k == 28 + 7                      # round(40 * 0.7) + round(10 * 0.7)
+    # in order: generated training points, yours that train, generated test points, yours that test
+    assert np.array_equal(X[:28], gen[:28]) and np.array_equal(X[35:47], gen[28:])
+    mine, cls = data.decode_points(pts)
+    roles = [data.train_count(j + 1, 0.7) > data.train_count(j, 0.7) for j in range(10)]
+    assert np.array_equal(X[28:35], mine[roles]) and np.array_equal(X[47:], mine[np.logical_not(roles)])
+    assert y[28:35].tolist() == cls[roles].tolist() and len(X[47:]) == 3
+    # adding a point never moves an earlier one between training and test
+    roles = lambda m: [data.train_count(j + 1, 0.7) > data.train_count(j, 0.7) for j in range(m)]
+    assert all(roles(m)[:m - 1] == roles(m - 1) for m in range(1, 30))
+    assert all(sum(roles(m)) == data.train_count(m, 0.7) for m in range(30))
+
+
+def test_custom_is_only_your_points_and_has_as_many_classes_as_they_need():
+    P = np.array([[-2.0, -2.0], [2.0, 2.0], [-2.0, 2.0], [2.0, -2.0]] * 6)
+    pts = data.encode_points(P + np.random.default_rng(2).normal(0, 0.3, P.shape), [0, 1, 2, 0] * 6)
+    cfg = nn.config(data="custom", pts=pts, n=400, act="tanh", lr=0.03, epochs=60)
+    X, y, k = data.points(cfg)
+    assert len(y) == 24 and data.class_count(cfg) == 3 and nn.sizes(cfg)[-1] == 3
+    run = nn.train(cfg)
+    assert run["history"]["train_acc"][-1] == 1.0
+    assert data.class_count(nn.config(data="custom", pts=pts[:8])) == 2          # classes 0, 1 only
+    with pytest.raises(ValueError, match="no training point"):
+        nn.train(nn.config(data="custom", pts="", epochs=1))

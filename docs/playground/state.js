@@ -2,10 +2,11 @@
 // A shared URL is a stranger's input: unknown or malformed fields fall back to the
 // defaults, out-of-range numbers are clamped, and each such change is reported as a
 // short plain-text notice (the view shows it with textContent, never as HTML).
-import { DATASETS, classes } from "./core/data.js";
+import { DATASETS, MAX_POINTS, classCount, decodePoints, trainTotal } from "./core/data.js";
 import { ACTIVATIONS, FEATURES } from "./core/nn.js";
 
-export const LIMITS = { layers: 6, width: 16, n: [20, 1000], epoch: 10000, query: 2000 };
+// query: the settings take about 400 characters, your points 4 each (MAX_POINTS of them).
+export const LIMITS = { layers: 6, width: 16, n: [20, 1000], epoch: 10000, query: 2000 + 4 * MAX_POINTS };
 export const LR_STEPS = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 export const RATE_STEPS = [0, 0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
 
@@ -13,7 +14,7 @@ const enumOf = (values, dflt) => ({ kind: "enum", values, dflt });
 const num = (min, max, dflt, int = false) => ({ kind: int ? "int" : "num", min, max, dflt });
 
 export const SCHEMA = {
-  data: enumOf(DATASETS, "circles"),
+  data: enumOf([...DATASETS, "custom"], "circles"),
   noise: num(0, 1, 0.25),
   n: num(LIMITS.n[0], LIMITS.n[1], 400, true),
   train: num(0.1, 0.9, 0.7),
@@ -33,6 +34,7 @@ export const SCHEMA = {
   every: num(1, LIMITS.epoch, 50, true),
   horizon: num(1, LIMITS.epoch, 200, true),
   patience: num(0, 1000, 0, true),
+  pts: { kind: "points", dflt: "" },        // your points: 4 base64url characters each (core/data.js)
   epoch: num(0, LIMITS.epoch, 0, true),
   cmp: { kind: "compare", dflt: null },
 };
@@ -61,6 +63,11 @@ export function parseField(key, text) {
     if (f.kind === "int") v = Math.round(v);
     const clamped = Math.min(f.max, Math.max(f.min, v));
     return [clamped, clamped === v ? null : `${key}=${show(text)} is out of range, used ${clamped}`];
+  }
+  if (f.kind === "points") {
+    if (!/^[A-Za-z0-9_-]*$/.test(text)) return bad("not points written by the playground");
+    const kept = text.slice(0, 4 * Math.min(MAX_POINTS, text.length >> 2));
+    return [kept, kept === text ? null : `pts keeps whole points, at most ${MAX_POINTS}: used ${kept.length >> 2}`];
   }
   if (f.kind === "set") {
     const parts = text === "" ? [] : text.split(",");
@@ -124,13 +131,26 @@ export function parse(query) {
 
 // Rules between fields: a batch is at most the training set; squared error is only
 // for one sigmoid output (two classes), several classes use softmax cross-entropy.
+// Your points must be of the data set's classes (any of 4 for "custom"); with no training
+// point there is nothing to replay; with only your points a batch may exceed them.
 export function fix(state, notices = []) {
-  if (state.loss === "mse" && classes(state.data) > 2) {
-    notices.push(`squared error needs two classes; ${state.data} has ${classes(state.data)}, used cross-entropy`);
+  const K = state.data === "custom" ? 4 : classCount(state);
+  const cls = decodePoints(state.pts).y;
+  const pts = (state.pts.match(/.{4}/g) || []).filter((_, j) => cls[j] < K).join("");
+  if (pts !== state.pts) {
+    notices.push(`${state.data} has ${K} classes, ignored ${(state.pts.length - pts.length) >> 2} of your points of other classes`);
+    state.pts = pts;
+  }
+  if (state.loss === "mse" && classCount(state) > 2) {
+    notices.push(`squared error needs two classes; ${state.data} has ${classCount(state)}, used cross-entropy`);
     state.loss = "bce";
   }
-  const nTrain = Math.floor(state.n * state.train + 0.5);
-  if (state.batch > nTrain) {
+  const nTrain = trainTotal(state);
+  if (!nTrain && state.epoch) {
+    notices.push("no training point, started at epoch 0");
+    state.epoch = 0;
+  }
+  if (state.batch > nTrain && state.data !== "custom") {   // yours grow one by one: a batch larger than them is all of them
     notices.push(`batch=${state.batch} is larger than the ${nTrain} training points, used ${nTrain}`);
     state.batch = nTrain;
   }

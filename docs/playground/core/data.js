@@ -1,12 +1,17 @@
 // The playground's data: mulberry32 and eight 2-D data sets; twin of gen/lib/playground/data.py.
 // Each set draws, from one stream, 3 uniforms per point and then 2 normal deviates per
 // point, so the order of draws matches the Python side. Point i has class i % K; the
-// first round(n * train) points train, the rest test.
+// first round(n * train) points train, the rest test. The reader's own points (state.pts)
+// join them, or alone make the data set "custom"; see points().
 import { cos, log, sin } from "./xmath.js";
 
 export const DATASETS = ["circles", "xor", "blobs", "spiral", "moons", "clusters3", "clusters4", "spiral3"];
 const CLASSES = { clusters3: 3, clusters4: 4, spiral3: 3 };
 export const classes = (name) => CLASSES[name] || 2;
+export const EXTENT = 3.6;                  // the plane and your points: [-EXTENT, EXTENT]^2
+export const STEPS = 2047;                  // your points' coordinates: 11-bit steps over it
+export const MAX_POINTS = 400;
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const STREAMS = { data: 1, init: 2, shuffle: 3 };
 
 export function mulberry32(seed) {
@@ -94,4 +99,58 @@ export function generate(name, n, noise, seed) {
     y[i] = c;
   }
   return { X, y };
+}
+
+// Your points, 4 base64url characters (24 bits) each: x₁ and x₂ in 11-bit steps over
+// [-EXTENT, EXTENT], then the class in 2 bits. The text must be valid (state.js checks).
+export const quantise = (v) => Math.min(STEPS, Math.max(0, Math.round(((v + EXTENT) / (2 * EXTENT)) * STEPS)));
+export function encodePoint(x1, x2, cls) {
+  const v = (quantise(x1) << 13) | (quantise(x2) << 2) | cls;
+  return [18, 12, 6, 0].map((s) => B64[(v >> s) & 63]).join("");
+}
+export function decodePoints(text) {
+  const m = text.length >> 2;
+  const X = new Float64Array(2 * m), y = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    let v = 0;
+    for (let c = 0; c < 4; c++) v = v * 64 + B64.indexOf(text[4 * j + c]);
+    X[2 * j] = -EXTENT + (2 * EXTENT * (v >> 13)) / STEPS;
+    X[2 * j + 1] = -EXTENT + (2 * EXTENT * ((v >> 2) & 2047)) / STEPS;
+    y[j] = v & 3;
+  }
+  return { X, y };
+}
+
+// How many classes the network tells apart: the data set's, or for "custom" enough for
+// your points' highest class (at least 2).
+export function classCount(state) {
+  if (state.data !== "custom") return classes(state.data);
+  return Math.max(2, ...decodePoints(state.pts || "").y.map((c) => c + 1));
+}
+
+// Training points of the generated set and of your m points: round(m * train) of yours
+// train, spread out so that adding a point never moves an earlier one to the other side.
+export const trainTotal = (state) =>
+  (state.data === "custom" ? 0 : trainCount(state.n, state.train)) + trainCount((state.pts || "").length >> 2, state.train);
+const trains = (j, train) => trainCount(j + 1, train) > trainCount(j, train);
+
+// Everything the network sees, training points first: {X, y, k (training points), own
+// (1 for your points)}; in order the generated training points, yours that train, the
+// generated test points, yours that test.
+export function points(state) {
+  const gen = state.data === "custom" ? { X: new Float64Array(0), y: new Int32Array(0) }
+    : generate(state.data, state.n, state.noise, state.seed);
+  const mine = decodePoints(state.pts || "");
+  const g = gen.y.length, g0 = trainCount(g, state.train);
+  const order = [];                              // [source, index] in the final order
+  for (let i = 0; i < g0; i++) order.push([gen, i]);
+  for (let j = 0; j < mine.y.length; j++) if (trains(j, state.train)) order.push([mine, j]);
+  const k = order.length;
+  for (let i = g0; i < g; i++) order.push([gen, i]);
+  for (let j = 0; j < mine.y.length; j++) if (!trains(j, state.train)) order.push([mine, j]);
+  const X = new Float64Array(2 * order.length), y = new Int32Array(order.length), own = new Uint8Array(order.length);
+  order.forEach(([src, i], o) => {
+    X[2 * o] = src.X[2 * i]; X[2 * o + 1] = src.X[2 * i + 1]; y[o] = src.y[i]; own[o] = src === mine ? 1 : 0;
+  });
+  return { X, y, k, own };
 }

@@ -2,7 +2,7 @@
 // Dense layers in float64; each activation sits next to its derivative; sums run in
 // the same order as the Python loops, so both sides produce the same bits.
 import { cos, expm1, exp, log, log1p, sigmoid, sin, tanh } from "./xmath.js";
-import { classes, generate, stream, trainCount } from "./data.js";
+import { classCount, points, stream } from "./data.js";
 
 export const FEATURES = ["x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2"];
 const LEAKY_SLOPE = 0.01;
@@ -64,7 +64,7 @@ export function featureMap(names) {
 
 // Inputs, hidden widths, outputs: one sigmoid unit for two classes, else one per class.
 export function sizes(state) {
-  const K = classes(state.data);
+  const K = classCount(state);
   return [FEATURES.filter((f) => state.features.includes(f)).length, ...state.layers, K === 2 ? 1 : K];
 }
 
@@ -151,16 +151,15 @@ export class Trainer {
   // init, loss, opt, lr, batch, reg, rate).
   constructor(state) {
     this.state = state;
-    const { X, y } = generate(state.data, state.n, state.noise, state.seed);
-    const k = trainCount(state.n, state.train);
+    this.points = points(state);                  // the generated data set and your points
+    const { X, y, k } = this.points;
     const d = sizes(state)[0];
     this.features = featureMap(state.features);
     const rows = (from, to) => Array.from({ length: to - from }, (_, i) =>
       this.features(X[2 * (from + i)], X[2 * (from + i) + 1], new Float64Array(d)));
-    this.points = { X, y, k };
-    this.classes = classes(state.data);
+    this.classes = classCount(state);
     this.train = { A: rows(0, k), y: y.subarray(0, k) };
-    this.test = { A: rows(k, state.n), y: y.subarray(k) };
+    this.test = { A: rows(k, y.length), y: y.subarray(k) };
     this.net = init(sizes(state), state.seed, state.init);
     this.initial = copyNet(this.net);
     this.grads = this.net.map((L) => ({ W: new Float64Array(L.W.length), b: new Float64Array(L.nout) }));
@@ -188,11 +187,12 @@ export class Trainer {
     return [total / set.A.length, right / set.A.length];
   }
 
+  // The current epoch's losses and accuracies (again, after a hand edit of the weights).
   record() {
     for (const split of ["train", "test"]) {
       const [loss, acc] = this.evaluate(this[split]);
-      this.history[`${split}_loss`].push(loss);
-      this.history[`${split}_acc`].push(acc);
+      this.history[`${split}_loss`][this.epoch] = loss;
+      this.history[`${split}_acc`][this.epoch] = acc;
     }
   }
 

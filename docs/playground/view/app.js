@@ -3,10 +3,10 @@
 // stand-in) into a live playground. Nothing from the URL is ever inserted as HTML:
 // every text goes through textContent.
 import { Trainer } from "../core/nn.js";
-import { DATASETS } from "../core/data.js";
 import { LIMITS, LR_STEPS, RATE_STEPS, SCHEMA, fix, parse, serialise, trainerState } from "../state.js";
 import { Plane, colours } from "./plane.js";
-import { drawChart, drawGradients } from "./chart.js";
+import { mountPoints } from "./points.js";
+import { drawChart, drawGradients, gradientLegend } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
 import { mountCompare } from "./compare.js";
@@ -16,7 +16,7 @@ const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
 const LABELS = {
   data: { circles: "Circles", xor: "XOR", blobs: "Two blobs", spiral: "Spiral", moons: "Moons",
-    clusters3: "3 clusters", clusters4: "4 clusters", spiral3: "3-arm spiral" },
+    clusters3: "3 clusters", clusters4: "4 clusters", spiral3: "3-arm spiral", custom: "Your points only" },
   features: { x1: "x₁", x2: "x₂", x1sq: "x₁²", x2sq: "x₂²", x1x2: "x₁x₂", sinx1: "sin x₁", sinx2: "sin x₂" },
   act: { identity: "identity (none)", relu: "ReLU", leaky_relu: "Leaky ReLU (0.01)", elu: "ELU",
     sigmoid: "sigmoid", tanh: "tanh", gelu: "GELU (tanh form)", silu: "SiLU / swish", softplus: "softplus" },
@@ -61,10 +61,11 @@ export function mount(root, options = {}) {
   const confusion = h("table", { class: "nlp-confusion" });
   const gradCanvas = h("canvas", { class: "nlp-grads", role: "img", "aria-label": "Gradient norm per layer, per epoch, log scale", "aria-describedby": `${id}-grad-text` });
   const gradText = h("p", { id: `${id}-grad-text`, class: "nlp-summary nlp-grad-text" });
+  const gradKey = h("ul", { class: "nlp-legend", "aria-label": "Lines of the gradient chart" });
   const views = h("div", { class: "nlp-views" },
     h("figure", { class: "nlp-view" }, planeCanvas, h("figcaption", {}, planeText)),
     h("figure", { class: "nlp-view" }, chartCanvas, confusion, h("figcaption", {}, chartText)),
-    h("figure", { class: "nlp-view" }, gradCanvas, h("figcaption", {}, gradText)));
+    h("figure", { class: "nlp-view" }, gradCanvas, gradKey, h("figcaption", {}, gradText)));
   const controls = h("form", { class: "nlp-controls", "aria-label": "Playground settings" });
   const share = h("a", { class: "nlp-share", text: "Link to this run" });
   const copy = h("button", { type: "button", class: "nlp-button", text: "Copy link" });
@@ -90,7 +91,7 @@ export function mount(root, options = {}) {
   const number = (key, min, max) => h("input", { type: "number", name: key, min, max, step: 1, inputmode: "numeric" });
 
   const dataSet = h("fieldset", { class: "nlp-data" }, h("legend", { text: "Data set" }));
-  for (const d of DATASETS) {
+  for (const d of SCHEMA.data.values) {
     const r = h("input", { type: "radio", name: `${id}-data`, value: d, id: `${id}-data-${d}` });
     dataSet.append(h("span", { class: "nlp-choice" }, r, h("label", { for: r.id, text: LABELS.data[d] })));
   }
@@ -197,7 +198,7 @@ export function mount(root, options = {}) {
       });
     }
     next.epoch = 0;
-    return fix(next).state;
+    return next;                       // apply() fixes it
   }
 
   // --- the run -------------------------------------------------------------------------
@@ -242,6 +243,7 @@ export function mount(root, options = {}) {
   const planeView = new Plane(planeCanvas);
   function showGradients(norms) {
     if (!norms.length) {
+      gradKey.replaceChildren();
       gradCanvas.getContext("2d").clearRect(0, 0, gradCanvas.width, gradCanvas.height);
       gradText.textContent = "The gradient norm of each layer's weights appears after the first epoch.";
       return;
@@ -249,6 +251,7 @@ export function mount(root, options = {}) {
     drawGradients(gradCanvas, norms, theme);
     const last = norms[norms.length - 1];
     const names = last.map((_, l) => (l === last.length - 1 ? "output" : `layer ${l + 1}`));
+    if (gradKey.theme !== theme || gradKey.children.length !== names.length) { gradientLegend(gradKey, names, theme); gradKey.theme = theme; }
     gradText.textContent = `Norm of the loss gradient with respect to each layer's weights, mean over the ` +
       `epoch's mini-batches, log scale; first layer dashed, output solid. Epoch ${norms.length}: ` +
       `${last.map((v, l) => `${names[l]} ${v.toExponential(2)}`).join(", ")}; first layer ÷ output ` +
@@ -300,8 +303,10 @@ export function mount(root, options = {}) {
     if (on) schedule(); else { updateLink(); say(`Paused. ${summary()}`); }
   }
 
-  play.addEventListener("click", () => setPlaying(!playing));
+  const noData = () => !trainer.train.y.length && (say("No training points yet: add some on the plane first."), true);
+  play.addEventListener("click", () => noData() || setPlaying(!playing));
   stepBtn.addEventListener("click", () => {
+    if (noData()) return;
     if (playing) setPlaying(false);
     target = 0;
     advance(); render(); updateLink(); say(summary());
@@ -318,14 +323,16 @@ export function mount(root, options = {}) {
     try { await navigator.clipboard.writeText(share.href); say("Link copied."); } catch (e) { say("Copying failed; use the link instead."); }
   });
   controls.addEventListener("submit", (e) => e.preventDefault());
-  controls.addEventListener("change", (e) => {
+  function apply(next, message) {            // a new state from the controls or view/points.js
     const wasPlaying = playing;
     if (playing) setPlaying(false);
-    state = fromControls(e.target);
+    const fixed = fix(next);
+    state = fixed.state;
     toControls(); rebuild(0);
-    say(`Settings changed; the network starts again at epoch 0. ${summary()}`);
+    say([message, ...fixed.notices.map((n) => `Note: ${n}.`), summary()].join(" "));
     if (wasPlaying) setPlaying(true);
-  });
+  }
+  controls.addEventListener("change", (e) => apply(fromControls(e.target), "Settings changed; the network starts again at epoch 0."));
   controls.addEventListener("input", (e) => {          // live values beside the sliders
     const r = e.target;
     if (r.steps) { const v = String(r.steps[Number(r.value)]); outs[r.name].textContent = v; r.setAttribute("aria-valuetext", v); }
@@ -369,6 +376,8 @@ export function mount(root, options = {}) {
   mountUnits(root.playground, views, LABELS.features);
   mountCompare(root.playground, { views, controls, labels: LABELS });
   mountExport(copy.parentNode, root.playground, planeCanvas, say);
+  Object.assign(root.playground, { apply, plane: planeView });
+  mountPoints(root.playground, planeCanvas, say);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;
 }

@@ -56,6 +56,31 @@ export function drawChart(canvas, history, ref, theme) {
   ctx.fillText(`epoch ${epochs}`, w - pad.r - ctx.measureText(`epoch ${epochs}`).width, h - 2 * scale);
 }
 
+// Layer l of `layers`: from class 0's colour, dashed short, to the output in class 1's, solid.
+function lineStyle(ctx, l, layers, theme, scale) {
+  const f = layers > 1 ? l / (layers - 1) : 1;
+  const c = theme.c0.map((v, i) => Math.round((1 - f) * v + f * theme.c1[i]));
+  ctx.strokeStyle = `rgb(${c.join(",")})`; ctx.lineWidth = 1.6 * scale;
+  ctx.setLineDash(l === layers - 1 ? [] : [2 + 2 * l, 2].map((d) => d * scale));
+}
+
+// The gradient chart's legend as a list: each layer's name beside a sample of its line
+// (its dash pattern tells the layers apart without colour).
+export function gradientLegend(list, names, theme) {
+  const scale = window.devicePixelRatio || 1;
+  list.replaceChildren(...names.map((name, l) => {
+    const sample = document.createElement("canvas");
+    sample.width = 28 * scale; sample.height = 8 * scale;
+    sample.setAttribute("aria-hidden", "true");
+    const ctx = sample.getContext("2d");
+    lineStyle(ctx, l, names.length, theme, scale);
+    ctx.beginPath(); ctx.moveTo(0, 4 * scale); ctx.lineTo(28 * scale, 4 * scale); ctx.stroke();
+    const item = document.createElement("li");
+    item.append(sample, ` ${name}`);
+    return item;
+  }));
+}
+
 // The gradient reaching each layer: ‖∂L/∂W‖ per epoch (mean over the epoch's steps) on a
 // log scale, one line per layer, from the first layer (class 0's colour, dashed) to the
 // output (class 1's colour, solid).
@@ -77,10 +102,7 @@ export function drawGradients(canvas, norms, theme) {
   ctx.fillText(`1e${lo}`, 2 * scale, h - pad.b);
   const layers = norms[0].length;
   for (let l = 0; l < layers; l++) {
-    const f = layers > 1 ? l / (layers - 1) : 1;
-    const c = theme.c0.map((v, i) => Math.round((1 - f) * v + f * theme.c1[i]));
-    ctx.strokeStyle = `rgb(${c.join(",")})`; ctx.lineWidth = 1.6 * scale;
-    ctx.setLineDash(l === layers - 1 ? [] : [2 + 2 * l, 2].map((d) => d * scale));
+    lineStyle(ctx, l, layers, theme, scale);
     ctx.beginPath();
     const step = Math.max(1, Math.floor(norms.length / w));
     for (let e = 0; e < norms.length; e += step) {

@@ -12,7 +12,7 @@ export function h(tag, attrs = {}, ...children) {
 
 // Numbers as the texts show them, and a trainer's state in one sentence.
 export const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
-export const pct = (v) => `${(100 * v).toFixed(1)}%`;
+export const pct = (v) => (Number.isNaN(v) ? "none (no points)" : `${(100 * v).toFixed(1)}%`);
 export function summary(trainer) {
   const hh = trainer.history, e = trainer.epoch;
   return `Epoch ${e}: test accuracy ${pct(hh.test_acc[e])}, test loss ${fmt(hh.test_loss[e])}; ` +

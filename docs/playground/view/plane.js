@@ -1,8 +1,10 @@
 // The input plane: the network's prediction as a heat map, and the points on it.
 // Classes differ by colour and by shape (circles 0, triangles 1, squares 2, diamonds 3),
 // and with more than two classes each region also by a hatching of its own; training
-// points are filled, test points hollow.
-export const EXTENT = 3.6;                  // the plane shows [-EXTENT, EXTENT]^2
+// points are filled, test points hollow; your own points carry a ring.
+import { EXTENT } from "../core/data.js";   // the plane shows [-EXTENT, EXTENT]^2
+
+export { EXTENT };
 const CELLS = 40;                           // heat-map resolution (cells per side)
 
 export const gridAxis = Float64Array.from({ length: CELLS }, (_, i) =>
@@ -55,7 +57,7 @@ export class Plane {
     this.K = 2;
   }
 
-  draw(trainer, theme, cursor) {
+  draw(trainer, theme, cursor = this.cursor) {
     const { canvas } = this;
     const size = canvas.clientWidth || 300;
     const scale = window.devicePixelRatio || 1;
@@ -94,16 +96,20 @@ export class Plane {
     if (K > 2) this.hatch(ctx, w, theme, scale);
     const toPx = (v) => ((v + EXTENT) / (2 * EXTENT)) * w;
     const r = 3.2 * scale;
-    const { X, y, k } = trainer.points;
+    const { X, y, k, own } = trainer.points;
     ctx.lineWidth = 1.4 * scale;
     for (let i = 0; i < y.length; i++) {
       const col = `rgb(${theme.classes[y[i]].join(",")})`;
-      marker(ctx, y[i], toPx(X[2 * i]), w - toPx(X[2 * i + 1]), r);
+      const px = toPx(X[2 * i]), py = w - toPx(X[2 * i + 1]);
+      marker(ctx, y[i], px, py, r);
       if (i < k) { ctx.fillStyle = col; ctx.fill(); } else { ctx.strokeStyle = col; ctx.stroke(); }
+      if (own[i]) { ctx.strokeStyle = theme.fg; ctx.beginPath(); ctx.arc(px, py, 2.2 * r, 0, 2 * Math.PI); ctx.stroke(); }
     }
-    if (cursor) {                                        // the keyboard cursor (issue: own points)
+    if (cursor) {                                        // the keyboard cursor of view/points.js
       ctx.strokeStyle = theme.fg;
-      ctx.strokeRect(toPx(cursor[0]) - 6 * scale, w - toPx(cursor[1]) - 6 * scale, 12 * scale, 12 * scale);
+      const [cx, cy] = [toPx(cursor[0]), w - toPx(cursor[1])], a = 8 * scale;
+      ctx.strokeRect(cx - a, cy - a, 2 * a, 2 * a);
+      ctx.beginPath(); ctx.moveTo(cx - 2 * a, cy); ctx.lineTo(cx + 2 * a, cy); ctx.moveTo(cx, cy - 2 * a); ctx.lineTo(cx, cy + 2 * a); ctx.stroke();
     }
   }
 

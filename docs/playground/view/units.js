@@ -148,6 +148,7 @@ export function mountUnits(playground, after, featureLabels) {
     const input = e.target, v = input.valueAsNumber;
     if (!selected || !input.part || !Number.isFinite(v)) return;   // half-typed: wait
     trainer.net[selected[0]][input.part][input.index] = v;
+    trainer.record();                                                // this epoch's accuracy and loss, now
     last = 0;                                                        // redraw the maps now
     playground.render();
   });

@@ -5,7 +5,9 @@ set draws, from one stream, 3 uniforms per point and then 2 normal deviates per
 point (Box-Muller), so the order of draws is the same on both sides; the
 arithmetic is gen.lib.playground.xmath. Point i has class i % K (K classes: 2,
 or 3 and 4 for the clusters and the 3-arm spiral); the first
-round(n * train) points are the training set, the rest the test set.
+round(n * train) points are the training set, the rest the test set. The
+reader's own points (the URL's `pts`) join them, or alone make the data set
+"custom"; see points().
 """
 from __future__ import annotations
 
@@ -18,6 +20,9 @@ GOLDEN = 0x9E3779B9
 STREAMS = {"data": 1, "init": 2, "shuffle": 3}
 DATASETS = ("circles", "xor", "blobs", "spiral", "moons", "clusters3", "clusters4", "spiral3")
 CLASSES = {"clusters3": 3, "clusters4": 4, "spiral3": 3}
+EXTENT = 3.6                # the plane and your points: [-EXTENT, EXTENT]^2
+STEPS = 2047                # your points' coordinates: 11-bit steps over it
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def classes(name: str) -> int:
@@ -104,3 +109,44 @@ def generate(name: str, n: int, noise: float, seed: int):
 
 def train_count(n: int, train: float) -> int:
     return int(np.floor(n * train + 0.5))
+
+
+def encode_points(X, y) -> str:
+    """The `pts` text of points X (m x 2) of classes y, as the page's encodePoint writes it."""
+    q = np.clip(np.round((np.asarray(X, float) + EXTENT) / (2.0 * EXTENT) * STEPS), 0, STEPS).astype(np.int64)
+    v = (q[:, 0] << 13) | (q[:, 1] << 2) | np.asarray(y, dtype=np.int64)
+    return "".join(B64[(int(w) >> s) & 63] for w in v for s in (18, 12, 6, 0))
+
+
+def decode_points(text: str):
+    """(X, y) of your points: 4 base64url characters (24 bits) each, x1 and x2 in
+    11-bit steps over [-EXTENT, EXTENT], then the class in 2 bits."""
+    if len(text) % 4 or any(c not in B64 for c in text):
+        raise ValueError(f"pts={text[:40]!r}: not points the playground wrote (4 base64url characters each)")
+    v = np.array([B64.index(c) for c in text], dtype=np.int64).reshape(-1, 4) @ (64 ** np.arange(3, -1, -1))
+    X = np.stack([-EXTENT + (2.0 * EXTENT * (v >> 13)) / STEPS,
+                  -EXTENT + (2.0 * EXTENT * ((v >> 2) & 2047)) / STEPS], axis=1).reshape(-1, 2)
+    return X, (v & 3).astype(np.int64)
+
+
+def class_count(cfg) -> int:
+    """The data set's classes, or for "custom" enough for your points' highest (at least 2)."""
+    if cfg["data"] != "custom":
+        return classes(cfg["data"])
+    return max([2, *(decode_points(cfg["pts"])[1] + 1)])
+
+
+def points(cfg):
+    """(X, y, k): the generated set (none for "custom") and your points, training points
+    (the first k) first. Of your m points round(m * train) train, spread out: point j
+    trains when train_count(j + 1) > train_count(j), so adding one never moves another."""
+    if cfg["data"] == "custom":
+        X, y = np.zeros((0, 2)), np.zeros(0, dtype=np.int64)
+    else:
+        X, y = generate(cfg["data"], cfg["n"], cfg["noise"], cfg["seed"])
+    mine, cls = decode_points(cfg["pts"])
+    g0, train = train_count(len(y), cfg["train"]), cfg["train"]
+    trains = np.array([train_count(j + 1, train) > train_count(j, train) for j in range(len(cls))], dtype=bool)
+    X = np.concatenate([X[:g0], mine[trains], X[g0:], mine[~trains]])
+    y = np.concatenate([y[:g0], cls[trains], y[g0:], cls[~trains]])
+    return X, y, g0 + int(trains.sum())

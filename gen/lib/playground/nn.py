@@ -30,7 +30,7 @@ DEFAULTS = {
     "features": ("x1", "x2"), "layers": (16, 16), "act": "relu", "init": "glorot",
     "loss": "bce", "opt": "adam", "lr": 0.01, "batch": 10, "reg": "none", "rate": 0.0,
     "sched": "constant", "warmup": 0, "every": 50, "horizon": 200, "patience": 0,
-    "epochs": 0,
+    "pts": "", "epochs": 0,
 }
 STEP_FACTOR = 0.1                       # the step schedule multiplies the rate by this
 
@@ -111,8 +111,7 @@ def features(X, names) -> np.ndarray:
 
 def dataset(cfg):
     """(X_train, y_train, X_test, y_test) of the configured data set."""
-    X, y = datasets.generate(cfg["data"], cfg["n"], cfg["noise"], cfg["seed"])
-    k = datasets.train_count(cfg["n"], cfg["train"])
+    X, y, k = datasets.points(cfg)
     return X[:k], y[:k], X[k:], y[k:]
 
 
@@ -120,7 +119,7 @@ def dataset(cfg):
 
 def sizes(cfg) -> list[int]:
     """Inputs, hidden widths, outputs: one sigmoid unit for two classes, else one per class."""
-    classes = datasets.classes(cfg["data"])
+    classes = datasets.class_count(cfg)
     outputs = 1 if classes == 2 else classes
     return [sum(f in cfg["features"] for f in FEATURES), *cfg["layers"], outputs]
 
@@ -277,6 +276,8 @@ def permutation(rng, n: int) -> list[int]:
 
 
 def evaluate(net, A, y, act, loss):
+    if not len(A):                      # "custom" with no test point yet: NaN, as in JS (0 / 0)
+        return math.nan, math.nan
     zs, _ = forward(net, A, act)
     per, _ = losses(zs[-1], y, loss)
     return seqsum(per) / len(A), float(np.mean(predict(zs[-1]) == y))
@@ -286,6 +287,8 @@ def train(cfg, epochs=None, grid=None):
     """Train as the playground does; per-epoch history (index 0 = before training)."""
     epochs = cfg["epochs"] if epochs is None else epochs
     X_train, y_train, X_test, y_test = dataset(cfg)
+    if not len(X_train):
+        raise ValueError(f"data={cfg['data']!r}, pts={cfg['pts'][:40]!r}: no training point")
     A_train, A_test = features(X_train, cfg["features"]), features(X_test, cfg["features"])
     net = init(sizes(cfg), cfg["seed"], cfg["init"])
     initial = [[W.copy(), b.copy()] for W, b in net]
