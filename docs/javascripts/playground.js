@@ -2,7 +2,7 @@
  *
  * The page carries the build's figure inside each .nl-playground; it stays the
  * stand-in without JavaScript, in print and until the playground is needed. Only
- * then are its stylesheet and ES modules fetched (about 23 kB gzipped), from this
+ * then are its stylesheet and ES modules fetched (under 40 kB gzipped, checked by tests/test_playground.py), from this
  * site. Re-run on every page that Material's instant navigation brings in. */
 (function () {
   var base = new URL("../", document.currentScript.src).href;
