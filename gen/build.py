@@ -180,9 +180,8 @@ def _reasons(root: Path, job: Job, entry: dict | None, force: bool) -> list[str]
             if dep not in old:
                 reasons.append(f"new dependency {dep}")
             elif old[dep] != h:
-                what = "version" if dep.startswith("version:") else "changed"
-                reasons.append(f"{dep} {what}: {old[dep]} -> {h}" if what == "version"
-                               else f"{dep} changed")
+                reasons.append(f"{dep.removeprefix('version:')} {old[dep]} -> {h}"
+                               if dep.startswith("version:") else f"{dep} changed")
         reasons += [f"no longer depends on {d}" for d in old if d not in job.deps]
         if not reasons:
             reasons.append("cache entry from another declaration")
