@@ -15,7 +15,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from gen.build import NoMatch, available_cores, build, plan
+from gen.build import CACHE, NoMatch, available_cores, build, plan
 from gen.discover import ROOT, DeclarationError
 
 COMMANDS = ("build", "list")                    # parsed here; build is the default
@@ -103,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(summary(report), file=sys.stderr)
+    if args.quick:
+        print(f"quick versions are kept in {CACHE}/ only, never in figures/ nor on the site",
+              file=sys.stderr)
     return 1 if report.failures else 0
 
 

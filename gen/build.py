@@ -280,8 +280,11 @@ def _prune(root: Path, jobs: list[Job]) -> None:
         if not any(folder.iterdir()):
             folder.rmdir()
     for folder in (root / CACHE).glob("*/*"):
-        if folder.parent.name not in keep or f"{folder.name}.json" not in keep[folder.parent.name]:
+        if f"{folder.name}.json" not in keep.get(folder.parent.name, ()):
             shutil.rmtree(folder, ignore_errors=True)
+    for folder in (root / CACHE).glob("*"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def build(root: Path = ROOT, only: str | None = None, force: bool = False,

@@ -7,7 +7,8 @@ normalised form, its AST without docstrings, comments, formatting or line
 numbers, so an edit that changes no code changes no key.
 
 Where a name is looked up at run time (`globals()`, `getattr(module, ...)`,
-`eval`, ...), the figure depends on the whole module instead, and a note says so.
+`sys.modules`, `eval`, ...), the figure depends on the whole module instead,
+and a note says so.
 """
 from __future__ import annotations
 
@@ -16,9 +17,11 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gen.discover import DeclarationError
+
 
 # Calls that look names up at run time: the analysis cannot follow them.
-DYNAMIC = {"globals", "vars", "locals", "eval", "exec", "__import__", "import_module"}
+DYNAMIC = {"globals", "vars", "eval", "exec", "__import__", "import_module"}
 LOOSE = "(module-level statements)"       # statements that run at import and bind nothing
 WHOLE = "(whole module)"
 PAGE_ONLY = {"caption", "alt"}            # @figure(...) arguments only the page uses
@@ -124,8 +127,12 @@ class Analysis:
     def source(self, path: Path) -> Source:
         if path in self.sources:
             return self.sources[path]
-        tree = _strip(ast.parse(path.read_text(encoding="utf-8")))
-        src = Source(path.relative_to(self.root).as_posix(),
+        rel = path.relative_to(self.root).as_posix()
+        try:
+            tree = _strip(ast.parse(path.read_text(encoding="utf-8"), filename=rel))
+        except SyntaxError as e:
+            raise DeclarationError(f"{rel}:{e.lineno}: syntax error: {e.msg}") from None
+        src = Source(rel,
                      ".".join(path.parent.relative_to(self.root).parts), tree=tree)
         for stmt in tree.body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -170,8 +177,9 @@ class Analysis:
     def figure(self, path: Path, lineno: int) -> tuple[dict[str, str], list[str]]:
         """({dependency: hash}, notes) of the figure function defined at `path:lineno`."""
         src = self.source(path)
-        name = next(n for n, stmts in src.defs.items()
-                    if any(isinstance(s, ast.FunctionDef) and s.lineno == lineno for s in stmts))
+        name = next((n for n, stmts in src.defs.items()      # None (the whole file) if the
+                     if any(isinstance(s, ast.FunctionDef) and s.lineno == lineno for s in stmts)),
+                    None)                                     # file moved under our feet
         deps: dict[str, str] = {}
         notes: list[str] = []
         # (file, name, follow): name None is the whole file; follow=False takes an
@@ -231,6 +239,8 @@ class Analysis:
 
         def visit(node: ast.AST) -> None:
             if isinstance(node, ast.Attribute):          # mlp.train, gen.lib.mlp.train
+                if node.attr == "modules" and getattr(node.value, "id", None) == "sys":
+                    whole(node, "sys.modules", file)
                 chain, base = [], node
                 while isinstance(base, ast.Attribute):
                     chain.insert(0, base.attr)

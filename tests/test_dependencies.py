@@ -215,6 +215,18 @@ def test_a_run_time_lookup_falls_back_to_the_whole_module_and_explain_says_so(pr
     assert out[-1] == "2 stale (0 of them restored from the cache), 3 fresh"
 
 
+@pytest.mark.parametrize("lookup", ['globals()["one"]', 'eval("one")',
+                                    'getattr(sys.modules[__name__], "one")'])
+def test_every_kind_of_run_time_lookup_falls_back_to_the_whole_module(project, lookup):
+    edit(project, "gen/articles/dyn.py", 'globals()["one"]', lookup)
+    edit(project, "gen/articles/dyn.py", "from gen.figure", "import sys\nfrom gen.figure")
+    edit(project, "gen/articles/dyn.py", "return 2.0", "return 2.5")
+    assert {"dyn/by-name", "dyn/plain"} <= stale(project)
+    (job,) = pipeline.plan(project.root, only="dyn/by-name")
+    assert "gen/articles/dyn.py (whole module)" in job.deps
+    assert any("whole of gen/articles/dyn.py" in note for note in job.notes)
+
+
 def test_explain_names_a_library_version(project, monkeypatch):
     real = pipeline.library_versions()
     monkeypatch.setattr(pipeline, "library_versions", lambda: {**real, "numpy": "0.0.1"})
@@ -240,3 +252,23 @@ def test_quick_on_a_fresh_checkout_publishes_nothing(tmp_path):
     assert len(report.ran) == 2 and not report.failures
     assert not (project.root / "figures" / "alpha").exists()
     assert stale(project, only="alpha/*") == {"alpha/one", "alpha/two"}
+
+
+def test_a_syntax_error_in_a_helper_module_names_its_file_and_line(project):
+    edit(project, "gen/lib/tools.py", "ROUND = 3", "ROUND = = 3")
+    proc = project.gen("--explain")
+    assert proc.returncode == 2
+    assert "error: gen/lib/tools.py:1: syntax error" in proc.stderr
+
+
+def test_a_removed_figure_leaves_nothing_in_the_cache(project):
+    cache = project.root / pipeline.CACHE
+    assert (cache / "mod" / "c").is_dir()
+    text = (project.root / "gen/articles/mod.py").read_text()
+    project.write("gen/articles/mod.py", text[:text.index('@figure("c"')])
+    report = pipeline.build(project.root, jobs=1)
+    assert report.ran == [] and not report.failures
+    assert not (cache / "mod" / "c").exists() and (cache / "mod" / "a").is_dir()
+    (project.root / "gen/articles/dyn.py").unlink()
+    pipeline.build(project.root, jobs=1)
+    assert not (cache / "dyn").exists()
