@@ -344,9 +344,35 @@ def _outside_fences(src: Source):
         yield i + 1, CODE_SPAN.sub(lambda c: " " * len(c.group(0)), line)
 
 
+DISPLAY_MATH = ("display math ($$ ... $$) {0}: arithmatex only typesets a $$ block that "
+                "is a paragraph of its own, and leaves this one as raw TeX on the page. "
+                "Add a blank line {1} it")
+
+
+def _display_math(src: Source, body: list[tuple[int, str]]) -> list[Problem]:
+    """A $$ block must have a blank line (or the page's edge) before and after it."""
+    lines = src.text.split("\n")
+    blank = lambda n: n < src.body_line or n > len(lines) or not lines[n - 1].strip()
+    problems, opened = [], None
+    for number, line in body:
+        text = line.strip()
+        if opened is None and text.startswith("$$"):
+            opened = number
+            if not blank(number - 1):
+                problems.append(Problem(src.file, number, "display-math",
+                                        DISPLAY_MATH.format("starts right after text", "above")))
+            text = text[2:]
+        if opened is not None and text.endswith("$$"):
+            if not blank(number + 1):
+                problems.append(Problem(src.file, number, "display-math",
+                                        DISPLAY_MATH.format("is followed right by text", "below")))
+            opened = None
+    return problems
+
+
 def lint(src: Source) -> list[Problem]:
-    problems = []
     body = list(_outside_fences(src))
+    problems = _display_math(src, body)
     refs = {}
     for number, line in body:
         m = REF_DEF.match(line)

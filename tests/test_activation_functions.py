@@ -179,3 +179,13 @@ def test_layer_cost_counts_and_alt_text(n):
         c = af.layer_cost(af.COST_BATCH, w)
         assert c["matmul_flops"] == 2 * w * c["activation_evals"]       # "twice the width"
         assert (c["matmul_bytes"] <= 2 * c["activation_bytes"]) == (w <= 512)
+
+
+def test_the_vanishing_gradient_caption_and_alt_describe_the_network_that_ran(n):
+    from gen.articles import activation_functions as a
+    spec = a.vanishing_gradients.__figure__
+    words = {20: "twenty"}
+    assert f"{n['deep_depth']}-layer, {n['deep_width']}-unit" in spec.caption
+    assert f"median of {n['deep_repeats']} random" in spec.caption
+    assert f"all {words[n['deep_depth']]} layers" in spec.caption
+    assert f"layer number 1 to {n['deep_depth']} " in spec.alt

@@ -1,68 +1,88 @@
-"""tests/browser/report.py: which Lighthouse runs count towards a page's scores."""
+"""tests/browser/report.py: rounds against the baseline, medians, targets and the table."""
 from __future__ import annotations
 
 import pytest
 
 from tests.browser import report
+from tests.browser.support import ROOT
 
 
-def fake_run(index: float, performance: int, first_paint: float = 250) -> dict:
-    observed = {"observedFirstPaint": first_paint, "observedDomContentLoaded": 400}
+def fake_run(performance: int, tbt: float = 100, lcp: float = 2000, a11y: int = 100,
+             index: float = 1500) -> dict:
+    scores = {"performance": performance, "accessibility": a11y,
+              "best-practices": 100, "seo": 100}
     return {"environment": {"benchmarkIndex": index, "hostUserAgent": "Chrome/156.0 x"},
             "lighthouseVersion": "12",
-            "audits": {"metrics": {"details": {"items": [observed]}}},
-            "categories": {c: {"score": performance / 100, "auditRefs": []}
-                           for c in report.CATEGORIES}}
+            "audits": {"total-blocking-time": {"numericValue": tbt},
+                       "largest-contentful-paint": {"numericValue": lcp},
+                       "aria-dialog-name": {"score": a11y / 100}},
+            "categories": {c: {"score": s / 100,
+                               "auditRefs": [{"id": "aria-dialog-name", "weight": 1}]
+                               if c == "accessibility" else []}
+                           for c, s in scores.items()}}
 
 
-@pytest.fixture
-def runs(monkeypatch, tmp_path):
-    """Feed report.lighthouse a scripted sequence of (benchmark index, performance)."""
+def test_rounds_interleave_the_baseline_with_every_page(monkeypatch, tmp_path):
     monkeypatch.setattr(report, "OUT", tmp_path)
-    monkeypatch.setattr(report, "METRICS", ())
-    script = []
+    (tmp_path / "old-page.4.json").write_text("{}")        # a page measured last time
+    calls = []
 
     def run(url, path):
+        calls.append(url)
         path.write_text("{}")
-        return fake_run(*script.pop(0))
+        return fake_run(90)
 
     monkeypatch.setattr(report, "run_lighthouse", run)
-    return script
+    found = report.measure({"baseline": "b", "home": "h", "post": "p"}, 2)
+    assert calls == ["b", "h", "p", "h", "p", "b"]      # each round starts one page later
+    assert {name: len(runs) for name, runs in found.items()} == {"baseline": 2, "home": 2, "post": 2}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "baseline.0.json", "baseline.1.json", "home.0.json", "home.1.json",
+        "post.0.json", "post.1.json"]
 
 
-def test_only_runs_in_the_bracket_count(runs):
-    # The slow-host runs score worst; they must neither count nor end the page early.
-    runs += [(1100, 70), (1600, 96), (2100, 100), (1900, 98), (1200, 75), (1500, 97)]
-    r = report.lighthouse("http://x/", "page", 3)
-    assert r["counted"] == [96, 97, 98]
-    assert r["scores"]["performance"] == 97
-    assert r["attempts"] == 6 and r["bracketed"]
-    assert r["every"] == 97        # the (upper) median of all six: 70 75 96 [97] 98 100
+def test_each_metric_is_the_median_of_the_runs_on_its_own():
+    s = report.summarise([fake_run(90, tbt=300, lcp=1800), fake_run(97, tbt=40, lcp=2600),
+                          fake_run(93, tbt=120, lcp=2100, a11y=92)])
+    assert (s["performance"], s["tbt"], s["lcp"]) == (93, 120, 2100)
+    assert s["runs"] == [90, 93, 97]
+    assert s["scores"]["accessibility"] == 100
+    assert s["failing"] == ["aria-dialog-name"]       # failed in one run: still listed
 
 
-def test_a_host_never_in_the_bracket_counts_every_run(runs):
-    runs += [(1100, 80), (1200, 90), (1000, 85), (2200, 99)]
-    r = report.lighthouse("http://x/", "page", 1)
-    assert r["attempts"] == 4 and not r["bracketed"]
-    assert r["counted"] == [80, 85, 90, 99]
+@pytest.mark.parametrize("performance, tbt, a11y, misses", [
+    (92, 150, 100, []),                                 # exactly at both limits
+    (95, 20, 100, []),                                  # better than the baseline
+    (91, 150, 100, ["performance -3"]),
+    (94, 151, 100, ["TBT +51 ms"]),
+    (94, 100, 98, ["accessibility 98"]),
+])
+def test_targets_are_measured_against_the_baseline(performance, tbt, a11y, misses):
+    baseline = report.summarise([fake_run(94, tbt=100, a11y=92)])   # its own a11y is not a target
+    page = report.summarise([fake_run(performance, tbt=tbt, a11y=a11y)])
+    assert report.missed(page, baseline) == misses
 
 
-def test_stale_runs_of_the_page_are_removed(runs, tmp_path):
-    (tmp_path / "page.7.json").write_text("{}")
-    (tmp_path / "other.0.json").write_text("{}")
-    runs += [(1700, 99)]
-    report.lighthouse("http://x/", "page", 1)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.0.json", "page.0.json"]
+def test_the_table_shows_each_page_next_to_the_baseline():
+    baseline = report.summarise([fake_run(94, tbt=100, lcp=2000)])
+    results = {"": report.summarise([fake_run(95, tbt=90, lcp=2300)]),
+               "articles/x/": report.summarise([fake_run(88, tbt=400, lcp=1900)])}
+    text = report.write(results, baseline, {"articles/x/": (1000, 2000)}, 1, 1.0)
+    scores = text.split("## Page weight")[0]
+    rows = {line.split(" | ")[0]: line for line in scores.splitlines() if line.startswith("| ")}
+    assert rows["| baseline (plain Material)"].startswith(
+        "| baseline (plain Material) | 94 (94) |  | 100 ms |  | 2,000 ms |")
+    assert "| 95 (95) | +1 | 90 ms | -10 ms | 2,300 ms | +300 ms |" in rows["| /"]
+    assert rows["| /"].endswith("| yes |")
+    assert rows["| /articles/x/"].endswith("| **NO**: performance -6, TBT +300 ms |")
 
 
-def test_counted_runs_whose_first_paint_was_held_are_counted(runs):
-    # Early first paints (before or just after parsing) are not held; 1.2 s is.
-    runs += [(1600, 96, 250), (1700, 89, 1220), (1100, 70, 2230), (1800, 98, 800)]
-    r = report.lighthouse("http://x/", "page", 3)
-    assert r["counted"] == [89, 96, 98] and r["held"] == 1
-    r["metrics"] = dict.fromkeys(("first-contentful-paint", "largest-contentful-paint",
-                                  "total-blocking-time", "cumulative-layout-shift",
-                                  "speed-index"), "1 s")
-    line = next(l for l in report.write({"p/": r}, {"p/": (1, 2)}, 3, 1.0).splitlines()
-                if l.startswith("| /p/ |"))
-    assert "| 1 of 3 |" in line
+def test_the_baseline_has_the_sites_theme_and_nothing_of_its_own():
+    from mkdocs.utils.yaml import yaml_load
+
+    site = yaml_load((ROOT / "mkdocs.yml").read_text())
+    config = report.baseline_config()
+    assert config["theme"] == {k: v for k, v in site["theme"].items() if k != "custom_dir"}
+    assert "custom_dir" in site["theme"] and "palette" in config["theme"]
+    assert not {"hooks", "plugins", "extra_css", "extra_javascript",
+                "markdown_extensions"} & set(config)

@@ -1,6 +1,8 @@
 """gen/validate.py: front matter and content checks name the file, line, field and fix."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from conftest import ROOT
@@ -218,3 +220,27 @@ def test_code_and_harmless_text_pass(docs, markdown):
 def test_every_page_is_linted_not_only_articles(docs):
     found = check(docs, **{"index.md": "# Home\n\n<iframe src=x></iframe>\n"})
     assert found == [f"docs/index.md:3: raw-html: {validate.RULES[0][2].format('iframe')}"]
+
+
+DISPLAY_MATH = [  # (markdown after a blank line, lines flagged)
+    ("$$\nx = 1\n$$\nText after.", [12]),
+    ("Text before.\n$$\nx = 1\n$$", [11]),
+    ("Text before.\n$$x = 1$$\nText after.", [11, 11]),
+    ("$$\nx = 1\n$$\n\nText after.", []),
+    ("$$x = 1$$", []),
+    ("- item\n\n    $$\n    x = 1\n    $$\n\n- two", []),
+    ("```\ntext\n$$\n```", []),
+]
+
+
+@pytest.mark.parametrize("markdown, lines", DISPLAY_MATH)
+def test_display_math_without_blank_lines_around_it_is_an_error(docs, markdown, lines):
+    import markdown as md
+    found = check(docs, **{"articles/a.md": ARTICLE + "\n" + markdown + "\n"})
+    assert [int(p.split(":")[1]) for p in found] == lines
+    assert all("display-math" in p and "blank line" in p for p in found)
+    # The rule is arithmatex's own: what it flags is left as raw TeX, the rest typeset.
+    html = md.markdown(markdown, extensions=["pymdownx.arithmatex", "fenced_code"],
+                       extension_configs={"pymdownx.arithmatex": {"generic": True}})
+    outside_code = re.sub(r"<code>.*?</code>", "", html, flags=re.S)
+    assert ("$" in outside_code) == bool(lines), html

@@ -34,7 +34,11 @@ export const SCHEMA = {
   horizon: num(1, LIMITS.epoch, 200, true),
   patience: num(0, 1000, 0, true),
   epoch: num(0, LIMITS.epoch, 0, true),
+  cmp: { kind: "compare", dflt: null },
 };
+// The settings side B of a comparison may override (view/compare.js); the data are shared.
+export const COMPARED = ["features", "layers", "act", "init", "loss", "opt", "lr", "batch", "reg", "rate",
+  "sched", "warmup", "every", "horizon", "patience"];
 
 export function defaults() {
   const s = {};
@@ -44,10 +48,10 @@ export function defaults() {
 
 const show = (text) => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
-// One field from its URL text: [value, notice or null].
-function parseField(key, text) {
+// One field from its URL text: [value, notice or null, true if the text was unusable].
+export function parseField(key, text) {
   const f = SCHEMA[key];
-  const bad = (why) => [f.dflt, `ignored ${key}=${show(text)} (${why})`];
+  const bad = (why) => [f.dflt, `ignored ${key}=${show(text)} (${why})`, true];
   if (f.kind === "enum") {
     return f.values.includes(text) ? [text, null] : bad(`not one of ${f.values.join(", ")}`);
   }
@@ -64,6 +68,20 @@ function parseField(key, text) {
     if (!kept.length) return bad("no known input feature");
     const dropped = parts.filter((p) => !FEATURES.includes(p));
     return [kept, dropped.length ? `ignored unknown features ${show(dropped.join(","))}` : null];
+  }
+  if (f.kind === "compare") {      // "act:sigmoid;lr:0.1": side B's overrides, each field checked as above
+    const over = {}, notes = [];
+    for (const part of text.split(";").slice(0, COMPARED.length * 2)) {
+      const at = part.indexOf(":"), k = part.slice(0, at);
+      if (at < 0 || !COMPARED.includes(k) || Object.hasOwn(over, k)) {
+        if (part) notes.push(`ignored ${show(part)} in cmp (write field:value, e.g. act:sigmoid)`);
+        continue;
+      }
+      const [v, note, unusable] = parseField(k, part.slice(at + 1));
+      if (!unusable) over[k] = v;
+      if (note) notes.push(`side B: ${note}`);
+    }
+    return [over, notes.length ? notes.join("; ") : null];
   }
   // layers: up to 6 comma-separated widths 1-16 ("" = no hidden layer)
   if (text === "") return [[], null];
@@ -116,20 +134,30 @@ export function fix(state, notices = []) {
     notices.push(`batch=${state.batch} is larger than the ${nTrain} training points, used ${nTrain}`);
     state.batch = nTrain;
   }
+  if (state.cmp) {                       // the same rules for side B, on the fields it overrides
+    const b = fix(sideB(state));
+    state.cmp = Object.fromEntries(Object.keys(state.cmp).map((key) => [key, b.state[key]]));
+    notices.push(...b.notices.map((text) => `side B: ${text}`));
+  }
   return { state, notices };
 }
+
+// Side B of a comparison: these settings with side B's overrides (view/compare.js).
+export const sideB = (state) => ({ ...state, ...state.cmp, cmp: null });
 
 export function serialise(state) {
   const params = new URLSearchParams();
   for (const key of Object.keys(SCHEMA)) {
     const v = state[key];
-    params.set(key, Array.isArray(v) ? v.join(",") : String(v));
+    if (key === "cmp") {
+      if (v) params.set(key, COMPARED.filter((k) => Object.hasOwn(v, k)).map((k) => `${k}:${String(v[k])}`).join(";"));
+    } else params.set(key, Array.isArray(v) ? v.join(",") : String(v));
   }
-  return params.toString().replace(/%2C/g, ",");
+  return params.toString().replace(/%2C/g, ",").replace(/%3A/g, ":").replace(/%3B/g, ";");
 }
 
-// What the network core needs (everything but the epoch to start at).
+// What the network core needs (everything but the epoch to start at and side B).
 export function trainerState(state) {
-  const { epoch, ...rest } = state;
+  const { epoch, cmp, ...rest } = state;
   return rest;
 }

@@ -217,7 +217,7 @@ def activation_curves(seed, quick=False):
     return draw, numbers
 
 
-DEPTH, WIDTH = 20, 64
+DEPTH, WIDTH, REPEATS = 20, 64, 10
 DEEP = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "he"))
 
 
@@ -293,7 +293,7 @@ def vanishing_gradients(seed, quick=False):
     n = 128 if quick else 512
     X = rng.normal(size=(n, WIDTH))
     y = (X[:, :1] * X[:, 1:2] > 0).astype(float)
-    repeats = 3 if quick else 10
+    repeats = 3 if quick else REPEATS
     norms = {}
     for act, scheme in DEEP:
         runs = []
@@ -304,6 +304,7 @@ def vanishing_gradients(seed, quick=False):
         norms[act] = np.median(runs, axis=0)
     # How much smaller the first layer's gradient is than the last layer's.
     numbers = {f"{act}_first_to_last": float(norms[act][0] / norms[act][-1]) for act, _ in DEEP}
+    numbers.update(deep_depth=DEPTH, deep_width=WIDTH, deep_repeats=repeats)
     layers = np.arange(1, DEPTH + 1)
 
     def draw(fig, theme):
@@ -312,7 +313,7 @@ def vanishing_gradients(seed, quick=False):
             ax.semilogy(layers, norms[act], marker="o", markersize=3, color=theme.colors[i],
                         label=f"{act} ({'Glorot' if scheme == 'xavier' else 'He'} init)")
         ax.set(xlabel="layer (1 = nearest the input)", ylabel="‖∂L/∂W‖ (Frobenius norm)",
-               xticks=[1, 5, 10, 15, 20])
+               xticks=[1, *range(5, DEPTH + 1, 5)])
         ax.legend()
 
     return draw, numbers

@@ -394,7 +394,7 @@ def test_usable_on_a_small_phone(chromium_browser, origin):
     context.close()
 
 
-@pytest.mark.parametrize("path", [ARTICLE, PAGE])
+@pytest.mark.parametrize("path", [ARTICLE, PAGE, PAGE + "?cmp=act:sigmoid;layers:4"])   # the last: compare on
 def test_axe_and_nu_find_nothing_with_the_playground_running(visit, axe_script, vnu_jar, tmp_path, path):
     page, v = visit(path)
     live(page)

@@ -48,6 +48,8 @@ SPELLINGS = {
     "rectified linear unit": "activation-functions", "leaky relu": "activation-functions",
     "regularization": "early-stopping", "sanity check": "training-recipe",
     "generalization": "what-learning-means", "Tom Mitchell": "what-learning-means",
+    "logloss": "classification-losses", "ECE": "classification-losses",
+    "AUPRC": "classification-losses", "BCEWithLogitsLoss": "classification-losses",
 }
 
 

@@ -9,7 +9,8 @@ import { Plane, colours } from "./plane.js";
 import { drawChart, drawGradients } from "./chart.js";
 import { mountUnits } from "./units.js";
 import { mountExport } from "./export.js";
-import { h } from "./dom.js";
+import { mountCompare } from "./compare.js";
+import { h, pct, summary as describe } from "./dom.js";
 
 const BUDGET_MS = 8;                        // training time per animation frame
 const MILESTONES = new Set([1, 10, 50, 100, 200, 500, 1000, 2000, 5000, LIMITS.epoch]);
@@ -30,9 +31,6 @@ const SHAPES = ["circles", "triangles", "squares", "diamonds"];
 const REF = /^[a-z0-9_]+\/[a-z0-9-]+\/[a-z0-9-]+$/;   // figures/<module>/<figure>/<run>
 
 let count = 0;
-
-const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
-const pct = (v) => `${(100 * v).toFixed(1)}%`;
 
 export function mount(root, options = {}) {
   const id = `nlp${++count}`;
@@ -218,11 +216,13 @@ export function mount(root, options = {}) {
     share.href = href;
     if (pageMode) history.replaceState(history.state, "", `?${q}`);
   }
-  function say(text) { status.textContent = text; }
-  function summary() {
-    const hh = trainer.history, e = trainer.epoch;
-    return `Epoch ${e}: test accuracy ${pct(hh.test_acc[e])}, test loss ${fmt(hh.test_loss[e])}; ` +
-      `training accuracy ${pct(hh.train_acc[e])}, training loss ${fmt(hh.train_loss[e])}.`;
+  function say(text) {                // other views may add to it (compare.js: side B)
+    status.textContent = [text, ...(root.playground?.onSay || []).map((f) => f(text))].join(" ").trim();
+  }
+  const summary = () => describe(trainer);
+  function advance() {              // one epoch, and the same for the other views (compare.js)
+    trainer.trainEpoch();
+    for (const f of root.playground?.onEpoch || []) f(trainer);
   }
   function render() {
     theme = theme || colours(app);
@@ -264,7 +264,7 @@ export function mount(root, options = {}) {
       h("thead", {}, head), h("tbody", {}, ...rows));
   }
   function sameRun() {
-    return ref && serialise({ ...ref.state, epoch: 0 }) === serialise({ ...state, epoch: 0 });
+    return ref && serialise({ ...ref.state, epoch: 0 }) === serialise({ ...state, epoch: 0, cmp: null });
   }
 
   function tick() {
@@ -277,7 +277,7 @@ export function mount(root, options = {}) {
     let done = 0;
     do {
       if (trainer.epoch >= LIMITS.epoch) { setPlaying(false); say(`Stopped at the last epoch, ${LIMITS.epoch}. ${summary()}`); break; }
-      trainer.trainEpoch();
+      advance();
       done++;
       if (trainer.stopped) {
         const { epoch, best } = trainer.stopped;
@@ -304,7 +304,7 @@ export function mount(root, options = {}) {
   stepBtn.addEventListener("click", () => {
     if (playing) setPlaying(false);
     target = 0;
-    trainer.trainEpoch(); render(); updateLink(); say(summary());
+    advance(); render(); updateLink(); say(summary());
   });
   reset.addEventListener("click", () => {
     if (playing) setPlaying(false);
@@ -365,8 +365,9 @@ export function mount(root, options = {}) {
   // Expose the live objects for the browser tests (and for curious readers).
   root.playground = { get trainer() { return trainer; }, get state() { return state; },
     get replaying() { return trainer.epoch < target && !trainer.stopped; }, setPlaying, rebuild, notices };
-  Object.assign(root.playground, { onRender: [], render });
+  Object.assign(root.playground, { onRender: [], onEpoch: [], onSay: [], render });
   mountUnits(root.playground, views, LABELS.features);
+  mountCompare(root.playground, { views, controls, labels: LABELS });
   mountExport(copy.parentNode, root.playground, planeCanvas, say);
   if (!motionless && root.dataset.autoplay === "true") setPlaying(true);
   return root.playground;

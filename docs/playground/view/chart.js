@@ -1,5 +1,6 @@
 // Loss and accuracy over epochs: two small line charts on one canvas.
-// Training solid, test dashed; the build's run (when known) as a thin dotted line.
+// Training solid, test dashed; the build's run (when known; in compare, the other side's
+// run) as a thin dotted line.
 // A cleared canvas at the device's pixel ratio: {ctx, w, h, scale}.
 function fresh(canvas, height) {
   const scale = window.devicePixelRatio || 1;
@@ -17,7 +18,8 @@ export function drawChart(canvas, history, ref, theme) {
   const pad = { l: 34 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
   const panelH = (h - 2 * pad.t - 2 * pad.b) / 2;
   const finite = (v) => (Number.isFinite(v) ? v : 0);
-  const lossMax = Math.max(0.1, ...history.train_loss.map(finite), ...history.test_loss.map(finite));
+  const lossMax = Math.max(0.1, ...history.train_loss.map(finite), ...history.test_loss.map(finite),
+    ...(ref ? ref.test_loss.map(finite) : []));                  // the dotted line fits too
   const panels = [
     { title: "loss", top: pad.t, keys: ["train_loss", "test_loss"], max: Math.min(lossMax, 5) },
     { title: "accuracy", top: 2 * pad.t + panelH + pad.b, keys: ["train_acc", "test_acc"], max: 1 },

@@ -9,3 +9,12 @@ export function h(tag, attrs = {}, ...children) {
   for (const c of children) el.append(c);
   return el;
 }
+
+// Numbers as the texts show them, and a trainer's state in one sentence.
+export const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
+export const pct = (v) => `${(100 * v).toFixed(1)}%`;
+export function summary(trainer) {
+  const hh = trainer.history, e = trainer.epoch;
+  return `Epoch ${e}: test accuracy ${pct(hh.test_acc[e])}, test loss ${fmt(hh.test_loss[e])}; ` +
+    `training accuracy ${pct(hh.train_acc[e])}, training loss ${fmt(hh.train_loss[e])}.`;
+}
