@@ -82,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds one figure may take (default 300, or NONLINEAR_TIMEOUT)")
     parser.add_argument("--quick", action="store_true",
                         help="small, fast versions of the figures, to try the plumbing; kept in "
-                             ".cache/figures/ only, never in figures/ nor on the site")
+                             f"{CACHE}/ only, never in figures/ nor on the site")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -91,9 +91,10 @@ def main(argv: list[str] | None = None) -> int:
             jobs = plan(args.root, only=args.only, force=args.force, quick=args.quick)
             if args.explain:
                 print(explain(jobs))
-            for job in jobs if not args.explain else ():
-                state = "stale" if job.reasons else "fresh"
-                print(f"{job.label:<48} {state:<5}  docs/articles/{job.module.slug}.md")
+            else:
+                for job in jobs:
+                    state = "stale" if job.reasons else "fresh"
+                    print(f"{job.label:<48} {state:<5}  docs/articles/{job.module.slug}.md")
             if not jobs:
                 print("no figures declared")
             return 0
