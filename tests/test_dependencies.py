@@ -14,6 +14,13 @@ import pytest
 from conftest import TinyProject, clone_project
 from gen import build as pipeline
 
+DRAW_LINE = '''\
+def draw_line(value):
+    def draw(fig, theme):
+        fig.subplots().plot([0, 1], [0, value], color=theme.colors[0])
+    return draw
+'''
+
 MODULE = '''\
 """Figures that share some code and not other code."""
 from gen.figure import figure
@@ -32,12 +39,7 @@ def helper(x):
 def only_c():
     return OTHER
 
-
-def draw_line(value):
-    def draw(fig, theme):
-        fig.subplots().plot([0, 1], [0, value], color=theme.colors[0])
-    return draw
-
+{draw_line}
 
 @figure("a", caption="Figure a.", alt="A line rising from left to right.", size=(2, 1.5))
 def fig_a(seed, quick=False):
@@ -55,7 +57,7 @@ def fig_b(seed, quick=False):
 def fig_c(seed, quick=False):
     value = only_c()
     return draw_line(value), {"c": value}
-'''
+'''.replace("{draw_line}", DRAW_LINE)
 
 TOOLS = '''\
 ROUND = 3
@@ -80,12 +82,7 @@ def one():
 def two():
     return 2.0
 
-
-def draw_line(value):
-    def draw(fig, theme):
-        fig.subplots().plot([0, 1], [0, value], color=theme.colors[0])
-    return draw
-
+{draw_line}
 
 @figure("by-name", caption="Looked up.", alt="A line rising from left to right.", size=(2, 1.5))
 def by_name(seed, quick=False):
@@ -97,7 +94,7 @@ def by_name(seed, quick=False):
 def plain(seed, quick=False):
     value = two()
     return draw_line(value), {"plain": value}
-'''
+'''.replace("{draw_line}", DRAW_LINE)
 
 
 @pytest.fixture(scope="module")
