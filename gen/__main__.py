@@ -2,7 +2,7 @@
 
     python -m gen                 bring figures/ up to date (stale figures only)
     python -m gen list            every figure, its article and whether it is fresh
-    python -m gen --explain       why each figure would rerun, without running it
+    python -m gen --explain       what changed for each stale figure, without running it
     python -m gen --only 'activation*' --force --jobs 1
     python -m gen new article "Title"    scaffold an article, its figure module and a test
     python -m gen new roundup            the next weekly roundup post (a draft)
@@ -15,7 +15,7 @@ import importlib
 import sys
 from pathlib import Path
 
-from gen.build import NoMatch, available_cores, build, plan
+from gen.build import CACHE, NoMatch, available_cores, build, plan
 from gen.discover import ROOT, DeclarationError
 
 COMMANDS = ("build", "list")                    # parsed here; build is the default
@@ -39,13 +39,28 @@ def summary(report) -> str:
         lines.append("time per figure (worker seconds):")
         for label, seconds in sorted(report.ran, key=lambda r: -r[1]):
             lines.append(f"  {label:<{width}}  {seconds:6.2f}")
-    lines.append(f"{len(report.ran)} ran, {report.fresh} fresh, "
+    lines.append(f"{len(report.ran)} ran, {len(report.restored)} from the cache, {report.fresh} fresh, "
                  f"{len(report.failures)} failed, {len(report.changed_files)} files changed "
                  f"in {report.seconds:.1f} s")
     for failure in report.failures:
         lines.append(f"error: {failure.message()}")
         if failure.detail:
             lines.append("  " + failure.detail.rstrip().replace("\n", "\n  "))
+    return "\n".join(lines)
+
+
+def explain(jobs) -> str:
+    """One line per stale figure: what changed (and where the analysis took a whole module)."""
+    lines = []
+    stale = [job for job in jobs if job.reasons]
+    for job in stale:
+        line = f"{job.label}: " + "; ".join(job.reasons)
+        if job.cached and "--force" not in job.reasons:
+            line += " (a result for this code is in the cache: restored, not rerun)"
+        lines.append(line + "".join(f"; note: {n}" for n in job.notes))
+    cached = sum(job.cached for job in stale)
+    lines.append(f"{len(stale)} stale ({cached} of them restored from the cache), "
+                 f"{len(jobs) - len(stale)} fresh")
     return "\n".join(lines)
 
 
@@ -62,23 +77,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", "-j", type=int, default=None,
                         help=f"worker processes (default: usable cores, here {available_cores()})")
     parser.add_argument("--explain", action="store_true",
-                        help="print why each figure would rerun; run nothing")
+                        help="print what changed for each stale figure; run nothing")
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds one figure may take (default 300, or NONLINEAR_TIMEOUT)")
     parser.add_argument("--quick", action="store_true",
-                        help="small, fast versions of every figure (for trying the plumbing)")
+                        help="small, fast versions of the figures, to try the plumbing; kept in "
+                             f"{CACHE}/ only, never in figures/ nor on the site")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     try:
         if args.command == "list" or args.explain:
-            jobs = plan(args.root, only=args.only, force=args.force)
-            for job in jobs:
-                state = "stale" if job.reasons else "fresh"
-                print(f"{job.label:<48} {state:<5}  docs/articles/{job.module.slug}.md")
-                if args.explain:
-                    for reason in job.reasons:
-                        print(f"    - {reason}")
+            jobs = plan(args.root, only=args.only, force=args.force, quick=args.quick)
+            if args.explain:
+                print(explain(jobs))
+            else:
+                for job in jobs:
+                    state = "stale" if job.reasons else "fresh"
+                    print(f"{job.label:<48} {state:<5}  docs/articles/{job.module.slug}.md")
             if not jobs:
                 print("no figures declared")
             return 0
@@ -88,6 +104,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     print(summary(report), file=sys.stderr)
+    if args.quick:
+        print(f"quick versions are kept in {CACHE}/ only, never in figures/ nor on the site",
+              file=sys.stderr)
     return 1 if report.failures else 0
 
 

