@@ -169,11 +169,14 @@ N_BINS = 15
 MIN_BIN_DRAWN = 10          # bins with fewer test points are too noisy to draw (ECE uses all)
 
 
+LABEL_NOISE = 0.1           # share of the four-class labels replaced at random
+
+
 def four_classes(seed, n):
-    """A four-class problem with 10% of the labels replaced at random (label noise)."""
+    """A four-class problem with some labels replaced at random (label noise)."""
     from sklearn.datasets import make_classification
     return make_classification(n_samples=n, n_features=20, n_informative=8, n_redundant=2,
-                               n_classes=N_CLASSES, n_clusters_per_class=2, flip_y=0.1,
+                               n_classes=N_CLASSES, n_clusters_per_class=2, flip_y=LABEL_NOISE,
                                class_sep=1.0, random_state=seed)
 
 
@@ -289,7 +292,7 @@ def reliability_figure(seed, quick=False):
     nll_test = [nll(z_test, yte, t) for t in temps]
     pred_before, pred_after = p_before.argmax(1), p_after.argmax(1)
     numbers = {
-        "n_train": len(ytr), "n_val": len(yva), "n_test": len(yte),
+        "n_train": len(ytr), "n_val": len(yva), "n_test": len(yte), "label_noise": LABEL_NOISE,
         "train_acc": float(clf.score(Xtr, ytr)),
         "temperature": T,
         "acc_before": float((pred_before == yte).mean()),
@@ -344,13 +347,15 @@ def reliability_figure(seed, quick=False):
 
 PREVALENCES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5)
 SUBSAMPLES = 20
+POSITIVES, RARE_FLIP = 0.02, 0.01   # share of positives made, then of labels flipped
+RECALL_TARGET = 0.8
 
 
 def rare_positives(seed, n):
-    """A binary problem with about 2% positives and 1% of labels flipped (so about 2.5% in all)."""
+    """A binary problem with few positives, some labels flipped (adding about half as many)."""
     from sklearn.datasets import make_classification
     return make_classification(n_samples=n, n_features=20, n_informative=5, n_redundant=5,
-                               weights=[0.98], flip_y=0.01, class_sep=1.0, random_state=seed)
+                               weights=[1 - POSITIVES], flip_y=RARE_FLIP, class_sep=1.0, random_state=seed)
 
 
 def scored_splits(seed, quick=False):
@@ -411,9 +416,11 @@ def roc_and_pr(seed, quick=False):
         "ap_random": prevalence,
         "ap_at_1pct": float(sweep["ap"][0]), "ap_at_50pct": float(sweep["ap"][-1]),
         "roc_at_1pct": float(sweep["roc"][0]), "roc_at_50pct": float(sweep["roc"][-1]),
-        # Precision where the ROC curve already reaches 80% recall.
-        "precision_at_recall_80": float(prec[rec >= 0.8].max()),
-        "fpr_at_recall_80": float(fpr[tpr >= 0.8].min()),
+        # Precision where the ROC curve already reaches the target recall.
+        "precision_at_recall_80": float(prec[rec >= RECALL_TARGET].max()),
+        "fpr_at_recall_80": float(fpr[tpr >= RECALL_TARGET].min()),
+        "recall_target": RECALL_TARGET, "positives_made": POSITIVES, "rare_flip": RARE_FLIP,
+        "prevalence_low": PREVALENCES[0], "prevalence_high": PREVALENCES[-1],
     }
 
     def draw(fig, theme):
