@@ -132,6 +132,8 @@ def test_clear_leaves_only_your_points(visit, axe_script):
     assert got["data"] == "custom" and got["points"] == 0 and got["pts"] == ""
     assert page.get_by_role("radio", name="Your points only").is_checked()
     assert got["status"].startswith("Data set cleared")
+    text = page.locator(".nlp-summary").first.text_content()
+    assert "test loss none" in text and "NaN" not in text, text
     page.get_by_role("button", name="Step").click()
     assert page.evaluate(f"{PLAYGROUND}.trainer.epoch") == 0
     assert page.locator(".nlp-status").text_content().startswith("No training points yet")

@@ -15,6 +15,9 @@ export const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 
 export const pct = (v) => (Number.isNaN(v) ? "none (no points)" : `${(100 * v).toFixed(1)}%`);
 export function summary(trainer) {
   const hh = trainer.history, e = trainer.epoch;
-  return `Epoch ${e}: test accuracy ${pct(hh.test_acc[e])}, test loss ${fmt(hh.test_loss[e])}; ` +
-    `training accuracy ${pct(hh.train_acc[e])}, training loss ${fmt(hh.train_loss[e])}.`;
+  // Accuracy is NaN only for a set without points (a diverged run keeps a number), and
+  // then its loss is no loss at all rather than "NaN".
+  const loss = (acc, v) => (Number.isNaN(acc) ? "none" : fmt(v));
+  return `Epoch ${e}: test accuracy ${pct(hh.test_acc[e])}, test loss ${loss(hh.test_acc[e], hh.test_loss[e])}; ` +
+    `training accuracy ${pct(hh.train_acc[e])}, training loss ${loss(hh.train_acc[e], hh.train_loss[e])}.`;
 }
