@@ -289,14 +289,18 @@ def _prune(root: Path, jobs: list[Job]) -> None:
 
 def build(root: Path = ROOT, only: str | None = None, force: bool = False,
           jobs: int | None = None, quick: bool = False,
-          timeout: float | None = None, progress=None) -> Report:
-    """Bring `figures/` up to date. Never raises for a failing figure: see Report."""
+          timeout: float | None = None, progress=None,
+          modules: list[Module] | None = None) -> Report:
+    """Bring `figures/` up to date. Never raises for a failing figure: see Report.
+
+    `modules`: the figure modules if the caller has discovered them already.
+    """
     start = time.perf_counter()
     report = Report()
     timeout = timeout or float(os.environ.get("NONLINEAR_TIMEOUT", DEFAULT_TIMEOUT))
     with locked(root):
         _clean_temp(root)
-        planned = plan(root, only=only, force=force, quick=quick)
+        planned = plan(root, only=only, force=force, modules=modules, quick=quick)
         stale = [j for j in planned if j.reasons]
         report.fresh = len(planned) - len(stale)
         run = []

@@ -31,9 +31,20 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def _statements(node: ast.AST):
+    """`node` and every statement nested in it, not descending into expressions
+    (where no definition, hence no docstring, can be): a tenth of ast.walk's nodes."""
+    yield node
+    for _, value in ast.iter_fields(node):
+        if isinstance(value, list):
+            for child in value:
+                if isinstance(child, (ast.stmt, ast.excepthandler, ast.match_case)):
+                    yield from _statements(child)
+
+
 def _strip(tree: ast.AST) -> ast.AST:
     """Remove docstrings (in place), and the page-only arguments of @figure(...)."""
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
         first = node.body[0] if node.body else None

@@ -179,7 +179,11 @@ def main(fd: int) -> None:
         try:
             task: Task = _recv(sys.stdin.buffer)
         except EOFError:
-            return
+            # Every result is sent and flushed. Skip the interpreter's teardown
+            # (freeing numpy, matplotlib, scikit-learn: ~0.4 s), which the build
+            # would otherwise wait for after its last figure.
+            sys.stderr.flush()
+            os._exit(0)
         start = time.perf_counter()
         try:
             if task.path not in modules:

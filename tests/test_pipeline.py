@@ -44,6 +44,16 @@ def test_workers_are_reused_across_figures(tiny_project):
     assert len(pids) <= 2 and os.getpid() not in pids
 
 
+def test_what_a_figure_printed_last_reaches_the_log(tiny_project):
+    # A worker leaves without the interpreter's teardown once the build is over;
+    # output still in its buffers (a print without a newline) must not be lost.
+    tiny_project.write("gen/articles/beta.py", tiny_figure("three").replace(
+        "    value = 1.0", "    print('three: no newline yet', end='')\n    value = 1.0"))
+    proc = tiny_project.gen("--only", "beta/*", PYTHONUNBUFFERED="")   # buffered, as by default
+    assert proc.returncode == 0, proc.stderr
+    assert "three: no newline yet" in proc.stderr
+
+
 def test_editing_a_module_reruns_only_its_figures(tiny_project):
     build(tiny_project)
     tiny_project.write("gen/articles/beta.py", tiny_figure("three", 3.5))
