@@ -9,6 +9,8 @@
   then publish figures/ and a source listing of every figure module
   (generated files: nothing is ever written into docs/).
 - on_page_markdown: expand `<!-- md:figure -->` / `<!-- md:number -->`.
+- on_page_content: put each source listing in its page (`gen.listings`: highlighted
+  once per version of the module, not at every build).
 """
 from __future__ import annotations
 
@@ -27,13 +29,14 @@ from mkdocs.structure.files import File  # noqa: E402
 from mkdocs.utils import get_relative_url  # noqa: E402
 
 from gen import build as pipeline  # noqa: E402
+from gen import listings  # noqa: E402
 from gen import validate  # noqa: E402
 from gen.discover import DeclarationError, discover, slug_to_module  # noqa: E402
 from gen.shortcodes import Catalog, Expander, Page, ShortcodeError, error_box  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.figures")
 CODE_DIR = "code"
-state: dict = {"serve": False, "catalog": None, "modules": []}
+state: dict = {"serve": False, "catalog": None, "modules": [], "listings": {}}
 
 
 def on_startup(command, dirty):
@@ -55,7 +58,7 @@ def on_pre_build(config):
             log.info("NONLINEAR_NO_FIGURES is set: figures were not brought up to date")
             report = pipeline.Report()
         else:
-            report = pipeline.build(ROOT, progress=_progress)
+            report = pipeline.build(ROOT, progress=_progress, modules=modules)
     except DeclarationError as e:
         if not state["serve"] or state["catalog"] is None:
             raise PluginError(f"figure declaration error: {e}") from None
@@ -98,13 +101,15 @@ def on_files(files, config):
                 path.is_file() and not path.name.startswith("."):
             files.append(File.generated(config, path.relative_to(ROOT).as_posix(),
                                         abs_src_path=str(path)))
+    state["listings"] = {}
     for module in state["modules"]:
         source = module.path.read_text(encoding="utf-8")
+        state["listings"][f"{CODE_DIR}/{module.name}.md"] = (module.name, source)
         content = (f"---\ntitle: {module.rel}\nsearch:\n  exclude: true\n---\n\n"
                    f"# `{module.rel}`\n\nThe program that draws the figures of "
                    f"[this article](../articles/{module.slug}.md). It runs at every build; "
                    f"`python -m gen --only '{module.name}/*' --force` reruns it alone.\n\n"
-                   f"```python linenums=\"1\"\n{source}\n```\n")
+                   f"{listings.PLACEHOLDER}\n")
         files.append(File.generated(config, f"{CODE_DIR}/{module.name}.md", content=content))
     return files
 
@@ -133,3 +138,11 @@ def on_page_markdown(markdown, page, config, files):
                                               first_line))
     except ShortcodeError as e:
         raise PluginError(str(e)) from None
+
+
+@event_priority(100)     # before other plugins read the page's HTML
+def on_page_content(html, page, config, files):
+    listing = state["listings"].get(page.file.src_uri)
+    if listing is None:
+        return html
+    return listings.fill(html, listings.html(ROOT, *listing, config))
