@@ -94,7 +94,7 @@ def test_backward_matches_finite_differences(act, loss, classes):
     net = nn.init([3, 5, 4, 1 if classes == 2 else classes], seed=4, scheme="he")
     for layer in net:                     # biases off zero: no pre-activation sits on ReLU's kink
         layer[1] = rng.normal(0, 0.5, layer[1].shape)
-    _, grads = nn.backward(net, A, y, act, loss)
+    grads = nn.backward(net, A, y, act, loss)
     h = 1e-6
     for layer, grad in zip(net, grads):
         for k in range(2):
@@ -106,6 +106,36 @@ def test_backward_matches_finite_differences(act, loss, classes):
                 down = nn.evaluate(net, A, y, act, loss)[0]
                 layer[k][idx] = old
                 assert grad[k][idx] == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-9)
+
+
+@pytest.mark.parametrize("first_shape, terms_shape", [
+    ((16,), (11, 16)), ((1,), (11, 1)), ((16, 16), (11, 16, 16)), ((280, 1), (9, 280, 1)),
+    ((10, 1), (17, 10, 1)), ((), (130,))])
+def test_in_order_adds_one_term_at_a_time_as_the_js_loops_do(first_shape, terms_shape):
+    """The first term is 1e16 and the rest are ones: added in order, every one is lost
+    (the spacing of doubles there is 2). A pairwise or blocked sum, which numpy uses along
+    a fast axis, keeps some of them. The (9, 280, 1) case is what dense() meets with a
+    one-unit layer; its terms come out of a broadcast product in Fortran order."""
+    terms = np.ones(terms_shape)
+    terms[0] = 1e16
+    if len(terms_shape) == 3:
+        terms = np.asfortranarray(terms)
+    first = np.zeros(first_shape)
+    expected = first.copy()
+    for term in terms:
+        expected = expected + term
+    assert np.array_equal(expected, np.full(first_shape, 1e16))
+    total = nn.in_order(first, terms)
+    assert total.shape == first_shape and np.array_equal(total, expected)
+
+
+def test_dense_is_the_same_in_blocks_of_rows():
+    rng = np.random.default_rng(5)
+    A, W, b = rng.normal(size=(nn.ROWS * 2 + 7, 16)), rng.normal(size=(16, 5)), rng.normal(size=5)
+    whole = nn.dense(A, W, b)
+    assert whole.shape == (len(A), 5)
+    assert np.array_equal(whole[-3:], nn.dense(A[-3:], W, b))
+    np.testing.assert_allclose(whole, A @ W + b, rtol=1e-12, atol=1e-12)
 
 
 def test_bce_from_logits_is_stable_where_the_naive_form_fails():

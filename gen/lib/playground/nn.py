@@ -142,12 +142,29 @@ def init(layer_sizes, seed, scheme="glorot"):
     return net
 
 
+def in_order(first, terms):
+    """first + terms[0] + terms[1] + ... (the terms stacked on axis 0), added one term at a
+    time in that order, as a JS loop adds them; one numpy call instead of a Python loop.
+
+    numpy adds along a slow axis of memory one row at a time, in order; only along the
+    fast axis does it sum pairwise (numpy.sum's notes). So: rows of a C-contiguous
+    (terms + 1) x size array, and where size is 1, that axis is the fast one and
+    cumsum, which is the recurrence itself, adds in order instead."""
+    stack = np.empty((len(terms) + 1, *first.shape))      # C order, whatever the inputs'
+    stack[0], stack[1:] = first, terms
+    stack = stack.reshape(len(stack), -1)
+    total = np.cumsum(stack[:, 0])[-1:] if stack.shape[1] == 1 else np.add.reduce(stack, axis=0)
+    return total.reshape(first.shape)
+
+
+ROWS = 512      # dense() in blocks of rows: the terms of 512 rows of 16 x 16 take 1 MB
+
+
 def dense(A, W, b):
     """z = b + sum_j A[:, j] W[j] with j ascending (the JS loop's order)."""
-    z = np.broadcast_to(b, (len(A), len(b))).copy()
-    for j in range(W.shape[0]):
-        z += A[:, j:j + 1] * W[j]
-    return z
+    if len(A) > ROWS:
+        return np.concatenate([dense(A[i:i + ROWS], W, b) for i in range(0, len(A), ROWS)])
+    return in_order(np.broadcast_to(b, (len(A), len(b))), A.T[:, :, None] * W[:, None, :])
 
 
 def forward(net, A, act):
@@ -173,13 +190,15 @@ def grad_norms(grads) -> list[float]:
     return [math.sqrt(seqsum(dW * dW)) for dW, _ in grads]
 
 
-def losses(z, y, loss):
-    """Per-sample loss from the logits z, and its gradient dL/dz (not yet / batch)."""
+def losses(z, y, loss, per_sample=True):
+    """Per-sample loss from the logits z (None if not per_sample: training needs only the
+    gradient), and its gradient dL/dz (not yet / batch)."""
     if z.shape[1] == 1:                                  # two classes: sigmoid output
         z1, t = z[:, 0], y.astype(np.float64)
         p = xmath.sigmoid(z1)
         if loss == "bce":                                # log(1 + e^z) - t z, stably
-            per = _where(z1 > 0, z1, 0.0) - z1 * t + xmath.log1p(xmath.exp(-np.abs(z1)))
+            per = (_where(z1 > 0, z1, 0.0) - z1 * t + xmath.log1p(xmath.exp(-np.abs(z1)))
+                   if per_sample else None)
             grad = p - t
         elif loss == "mse":
             d = p - t
@@ -196,7 +215,7 @@ def losses(z, y, loss):
     for k in range(z.shape[1]):
         s += e[:, k]
     rows = np.arange(len(z))
-    per = (m + xmath.log(s)) - z[rows, y]
+    per = (m + xmath.log(s)) - z[rows, y] if per_sample else None
     grad = e / s[:, None]
     grad[rows, y] -= 1.0
     return per, grad
@@ -207,25 +226,21 @@ def predict(z):
 
 
 def backward(net, A, y, act, loss):
-    """Mean data loss over the batch and [dW, db] of every layer."""
+    """[dW, db] of every layer: the gradient of the batch's mean data loss."""
     _, df = ACTIVATIONS[act]
     zs, acts = forward(net, A, act)
-    per, g = losses(zs[-1], y, loss)
+    _, g = losses(zs[-1], y, loss, per_sample=False)
     g = g / len(A)
     grads = [None] * len(net)
     for i in range(len(net) - 1, -1, -1):
         W = net[i][0]
-        dW, db = np.zeros_like(W), np.zeros_like(net[i][1])
-        for r in range(len(A)):                         # batch rows in order
-            dW += acts[i][r][:, None] * g[r][None, :]
-            db += g[r]
-        grads[i] = [dW, db]
-        if i:
-            back = np.zeros_like(acts[i])
-            for k in range(W.shape[1]):
-                back += g[:, k:k + 1] * W[:, k][None, :]
-            g = back * df(zs[i - 1], acts[i])
-    return seqsum(per) / len(A), grads
+        a = acts[i]                                     # batch rows in order, from 0
+        grads[i] = [in_order(np.zeros_like(W), a[:, :, None] * g[:, None, :]),
+                    in_order(np.zeros_like(net[i][1]), g)]
+        if i:                                           # sum over k of g[:, k] W[:, k], from 0
+            back = in_order(np.zeros_like(a), g.T[:, :, None] * W.T[:, None, :])
+            g = back * df(zs[i - 1], a)
+    return grads
 
 
 # --- optimisers ----------------------------------------------------------------------
@@ -310,7 +325,7 @@ def train(cfg, epochs=None, grid=None):
         total, steps = [0.0] * len(net), 0
         for start in range(0, len(order), cfg["batch"]):
             idx = order[start:start + cfg["batch"]]
-            _, grads = backward(net, A_train[idx], y_train[idx], cfg["act"], cfg["loss"])
+            grads = backward(net, A_train[idx], y_train[idx], cfg["act"], cfg["loss"])
             total = [t + g for t, g in zip(total, grad_norms(grads))]
             steps += 1
             opt.step(net, grads)
