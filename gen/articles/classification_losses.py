@@ -142,7 +142,7 @@ def stable_losses(seed, quick=False):
                   (axes[1], exact_ce, ce, (("naive", "softmax then log"),
                                            ("shifted", "softmax − max, then log"),
                                            ("logits", "log-sum-exp (log-softmax)")),
-                   "softmax cross-entropy, logits (m, 0, −m), label 3"))
+                   "softmax cross-entropy, logits (m, 0, −m), true class the last"))
         for ax, exact, computed, methods, title in panels:
             top = 1.12 * float(exact.max())
             ax.plot(m, exact, color=theme.muted, linewidth=6, label="exact (float64)")
