@@ -3,8 +3,9 @@
 A dense network on 2-D points: input features, hidden layers with one activation,
 and a sigmoid (two classes) or softmax (several) output, trained by mini-batch
 SGD, momentum or Adam with optional L1/L2 on the weights. Each operation sits
-next to its derivative. Sums run in a fixed order (the loops below), never
-through BLAS, so that the browser, looping the same way, gets the same bits.
+next to its derivative. Every sum adds its terms one at a time in the JS loop's
+order (in_order, seqsum), never through BLAS or a pairwise sum, so that the
+browser, looping that way, gets the same bits.
 
     cfg = config(data="xor", act="tanh", layers=(16, 16), epochs=200)
     run = train(cfg)        # initial weights, per-epoch losses and accuracies
