@@ -4,7 +4,7 @@ A dense network on 2-D points: input features, hidden layers with one activation
 and a sigmoid (two classes) or softmax (several) output, trained by mini-batch
 SGD, momentum or Adam with optional L1/L2 on the weights. Each operation sits
 next to its derivative. Every sum adds its terms one at a time in the JS loop's
-order (in_order, seqsum), never through BLAS or a pairwise sum, so that the
+order (in_order), never through BLAS or a pairwise sum, so that the
 browser, looping that way, gets the same bits.
 
     cfg = config(data="xor", act="tanh", layers=(16, 16), epochs=200)
@@ -181,9 +181,8 @@ def forward(net, A, act):
 
 
 def seqsum(v) -> float:
-    """Sum in index order, as a JS loop adds (cumsum adds one term at a time, in order)."""
-    v = np.asarray(v, dtype=np.float64).ravel()
-    return float(np.cumsum(v)[-1]) + 0.0 if len(v) else 0.0
+    """Sum in index order from 0, as a JS loop `let s = 0; s += v[i]` adds."""
+    return float(in_order(np.zeros(()), np.asarray(v, dtype=np.float64).ravel()))
 
 
 def grad_norms(grads) -> list[float]:
