@@ -1,5 +1,6 @@
 """The browser tests' own harness: a load on which the browser stops drawing is
-opened again (Tab.read), and nothing else is.
+opened again (Tab.read), and nothing else is; a click meant for Material's instant
+navigation that becomes a full page load is made again (navigate_instantly).
 
 A stall is imitated from inside the page: requestAnimationFrame never calls back
 and IntersectionObserver never reports, which is what a page sees when its
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from .support import RendererStalled, Tab, new_context, wait_for_math
+from .support import RendererStalled, Tab, navigate_instantly, new_context, wait_for_math
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -21,6 +22,21 @@ NO_OBSERVER = """window.IntersectionObserver = class { observe() {} unobserve() 
 NO_FRAMES = "window.requestAnimationFrame = () => 0;" + NO_OBSERVER
 FIRST_LOAD_ONLY = ("if (!sessionStorage.getItem('nl-stalled')) {"
                    " sessionStorage.setItem('nl-stalled', '1');" + NO_FRAMES + "}")
+
+# On the first page that tries navigate_instantly's link, its first click never reaches
+# Material (nor the harness's spy on window), so the browser follows the link itself: one
+# full page load, as when Material's fetch fails on a busy machine. The clicks that follow
+# while that load is in flight do nothing, and later pages are left alone.
+FIRST_CLICK_LOADS = """let forced = false;
+document.addEventListener('click', event => {
+    if (event.target.id !== 'nl-instant-link') return;
+    if (forced) event.preventDefault();
+    if (!sessionStorage.getItem('nl-full-load')) {
+        sessionStorage.setItem('nl-full-load', '1');
+        forced = true;
+    }
+    if (forced) event.stopImmediatePropagation();
+}, true);"""
 
 
 @pytest.fixture
@@ -58,3 +74,17 @@ def test_formulas_left_untypeset_while_frames_run_are_a_failure_not_a_stall(tab,
     reader.open(math_page)
     with pytest.raises(AssertionError, match="not typeset within 3 s"):
         wait_for_math(reader.page, timeout=3_000)
+
+
+def test_a_click_that_became_a_full_load_is_made_again_from_the_same_page(tab, math_page):
+    """The full load is still in flight when the click's script dies with its page:
+    going back over it used to hang until the timeout (support._start_again)."""
+    reader = tab(FIRST_CLICK_LOADS)
+    reader.open("")
+    start = reader.page.url
+    documents = []
+    reader.page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
+    navigate_instantly(reader.page, math_page, timeout=10_000)
+    assert documents == [start + math_page, start], (
+        f"expected the forced full load of {math_page}, then the way back: {documents}")
+    assert reader.page.url == start + math_page
