@@ -28,6 +28,7 @@ from pathlib import Path
 from gen.deps import Analysis
 from gen.discover import LIBRARIES, ROOT, SHARED, Module, discover
 from gen.figure import THEME_NAMES, FigureSpec, theme_suffix
+from gen.workers import kernels
 
 FIGURES = "figures"
 CACHE = ".cache/figures"
@@ -89,7 +90,7 @@ def available_cores() -> int:
 
 
 def library_versions() -> dict[str, str]:
-    out = {"python": ".".join(map(str, sys.version_info[:3]))}
+    out = {"python": ".".join(map(str, sys.version_info[:3])), "kernels": kernels()}
     for name in LIBRARIES:
         try:
             out[name] = metadata.version(name)

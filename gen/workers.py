@@ -8,11 +8,17 @@ replaced; one that dies takes only its current figure down with it.
 
 Messages are pickles framed by an 8-byte length, over the worker's stdin and a
 dedicated pipe (the figure code's own prints go to stderr).
+
+On x86-64 with AVX2 and FMA (Intel since Haswell, AMD since Zen), workers also
+compute with the same kernels whatever the CPU has beyond that (KERNELS).
 """
 from __future__ import annotations
 
+import functools
 import os
 import pickle
+import platform
+import re
 import struct
 import subprocess
 import sys
@@ -28,6 +34,37 @@ STARTUP_SECONDS = 120.0   # a worker still importing gets this much on top of th
 ONE_THREAD = {name: "1" for name in (
     "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")}
+
+# numpy and OpenBLAS choose their kernels by CPU when numpy is imported, and an AVX-512
+# kernel rounds differently from an AVX2 one. The last bit is enough to move a chaotic
+# training run: the LayerNorm net of normalisation_and_residuals ended at loss 0.649 on
+# an AVX-512 EPYC, at ln 2 = 0.693 on AVX2 machines. So every x86-64 machine with AVX2
+# computes as an AVX2 one does (AVX-512 costs these small models next to nothing); other
+# machines compute natively, and the cache keys record which (kernels()).
+AVX512 = ("X86_V4 AVX512_ICL AVX512_SPR "           # numpy 2.4's names; older ones below
+          "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL")
+KERNELS = {"OPENBLAS_CORETYPE": "Haswell", "NPY_DISABLE_CPU_FEATURES": AVX512}
+
+
+@functools.cache
+def _cpu_flags() -> set[str]:
+    try:
+        found = re.search(r"^flags\s*:(.*)$", Path("/proc/cpuinfo").read_text(), re.M)
+    except OSError:
+        return set()
+    return set(found.group(1).split()) if found else set()
+
+
+def kernel_env() -> dict[str, str]:
+    """The environment that gives workers AVX2 kernels, or {} where they compute natively."""
+    if platform.machine().lower() in ("x86_64", "amd64") and {"avx2", "fma"} <= _cpu_flags():
+        return dict(KERNELS)
+    return {}
+
+
+def kernels() -> str:
+    """Which kernels the figures are computed with, for the cache keys."""
+    return "x86-64 AVX2" if kernel_env() else f"native {platform.machine() or 'unknown'}"
 
 
 def _send(stream, obj) -> None:
@@ -79,7 +116,8 @@ class _Worker:
         read_fd, write_fd = os.pipe()
         # No .pyc files: under `mkdocs serve` a write into gen/__pycache__ would
         # wake the watcher for gen/ and trigger one more (empty) rebuild.
-        env = {**os.environ, **ONE_THREAD, "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+        env = {**os.environ, **ONE_THREAD, **kernel_env(), "MPLBACKEND": "Agg",
+               "PYTHONDONTWRITEBYTECODE": "1",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
         self.proc = subprocess.Popen(
             # -c, not -m: Task/Result must unpickle as gen.workers.*, not __main__.*

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import ROOT, tiny_figure
 from gen import build as pipeline
+from gen import workers
 from gen.deps import Analysis
 from gen.discover import DeclarationError, parse_module
 
@@ -113,6 +114,47 @@ def test_library_version_change_makes_every_figure_stale(tiny_project, monkeypat
     monkeypatch.setattr(pipeline, "library_versions", lambda: {**real, "numpy": "0.0.1"})
     jobs = pipeline.plan(tiny_project.root)
     assert all(f"numpy {real['numpy']} -> 0.0.1" in job.reasons for job in jobs)
+
+
+KERNEL_FIGURE = '''\
+from gen.figure import figure
+
+@figure("kernels", caption="Caption.", alt="A line rising from left to right.", size=(2, 1.5))
+def kernels(seed, quick=False):
+    import numpy as np, scipy.linalg    # both OpenBLAS copies (numpy's, scipy's) loaded
+    from threadpoolctl import threadpool_info
+    try:
+        from numpy._core._multiarray_umath import __cpu_features__ as features
+    except ImportError:                  # numpy 1.x
+        from numpy.core._multiarray_umath import __cpu_features__ as features
+    blas = [i.get("architecture") for i in threadpool_info() if i["internal_api"] == "openblas"]
+    def draw(fig, theme):
+        fig.subplots().plot([0, 1], [0, 1], color=theme.colors[0])
+    return draw, {"openblas": len(blas), "openblas_haswell": blas.count("Haswell"),
+                  "numpy_avx512": sum(bool(features.get(k)) for k in ("X86_V4", "AVX512_SKX"))}
+'''
+
+
+def test_workers_compute_with_avx2_kernels_on_any_avx2_cpu(tiny_project):
+    """AVX-512 kernels round differently, enough to move a training run (gen.workers.KERNELS)."""
+    tiny_project.write("gen/articles/beta.py", KERNEL_FIGURE)
+    assert not build(tiny_project, only="beta/*").failures
+    n = numbers(tiny_project, "beta", "kernels")
+    assert n["openblas"] >= 1, n
+    if workers.kernel_env():
+        assert n["openblas_haswell"] == n["openblas"] and n["numpy_avx512"] == 0, n
+        assert pipeline.library_versions()["kernels"] == "x86-64 AVX2"
+    else:                                # not x86-64, or older than AVX2: native, and keyed so
+        assert pipeline.library_versions()["kernels"].startswith("native ")
+
+
+def test_other_kernels_make_every_figure_stale(tiny_project, monkeypatch):
+    """A cache restored from a machine that computed natively is not taken as current."""
+    build(tiny_project)
+    monkeypatch.setattr(pipeline, "kernels", lambda: "native x86_64")
+    jobs = pipeline.plan(tiny_project.root)
+    assert jobs and all(any("kernels" in r and "native x86_64" in r for r in job.reasons)
+                        for job in jobs), [job.reasons for job in jobs]
 
 
 def test_deleted_output_is_rebuilt(tiny_project):
