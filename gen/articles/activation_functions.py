@@ -89,8 +89,9 @@ def linear_boundary(seed, quick=False):
 @figure("nonlinear-boundaries",
         caption="The same two-hidden-layer network (16 units each, Adam, 100 epochs) trained on "
                 "circles and on XOR with four different hidden activations. With the identity "
-                "it can only draw a straight line and stays near chance; with ReLU, sigmoid or "
-                "tanh it bends the boundary around the data. Titles give test accuracy; each "
+                "it can only draw a straight line, which can neither enclose the disc nor split "
+                "XOR's quadrants; with ReLU, sigmoid or tanh it bends the boundary around the "
+                "data. Titles give test accuracy; each "
                 "panel opens in the playground below the figure.",
         alt="A grid of eight decision-region plots: two rows (circles, XOR) by four columns "
             "(identity, ReLU, sigmoid, tanh). The identity column shows a straight "
