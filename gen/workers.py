@@ -39,7 +39,7 @@ ONE_THREAD = {name: "1" for name in (
 # kernel rounds differently from an AVX2 one. The last bit is enough to move a chaotic
 # training run: the LayerNorm net of normalisation_and_residuals ended at loss 0.649 on
 # an AVX-512 EPYC, at ln 2 = 0.693 on AVX2 machines. So every x86-64 machine with AVX2
-# computes as an AVX2 one does (AVX-512 costs these small models next to nothing); other
+# computes as an AVX2 one does (giving AVX-512 up cost no measurable build time); other
 # machines compute natively, and the cache keys record which (kernels()).
 AVX512 = ("X86_V4 AVX512_ICL AVX512_SPR "           # numpy 2.4's names; older ones below
           "AVX512F AVX512CD AVX512_KNL AVX512_KNM AVX512_SKX AVX512_CLX AVX512_CNL")
