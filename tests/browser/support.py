@@ -350,20 +350,24 @@ def wait_for_math(page, timeout: float = 30_000):
         f"(first: {done['first']!r}; KaTeX {'still awaited' if done['hidden'] else 'given up'})")
 
 
-def navigate_instantly(page, path: str, timeout: float = 30_000):
+def navigate_instantly(page, path: str, timeout: float = 30_000, visit: Visit | None = None):
     """Follow a link to `path` as a reader would, and check Material's instant
     navigation swapped the page in place (no new document was loaded).
 
     Material intercepts clicks only once it has fetched sitemap.xml (its click stream
-    is combined `withLatestFrom` the sitemap); a click before that is a plain page load.
+    is combined with the sitemap); a click before that is a plain page load.
     On a busy machine that window outlasts the load event, so the click is repeated
     until Material takes it: a listener on window, which runs after Material's on
     <body>, sees whether Material called preventDefault, and cancels the click if not.
+
+    Pass the page's `visit` when its errors are checked: a retry (below) abandons
+    pages with requests in flight, and those aborts are the harness's, not the site's.
     """
     from playwright.sync_api import Error as PlaywrightError  # (optional at import)
 
     start = page.url
     for attempt in range(3):
+        kept = len(visit.errors) if visit else 0
         try:
             tries = _click_until_instant(page, path, timeout)
             break
@@ -373,7 +377,9 @@ def navigate_instantly(page, path: str, timeout: float = 30_000):
             # so start again from the same page, at most twice.
             if "Execution context was destroyed" not in str(error) or attempt == 2:
                 raise
-            _start_again(page, start, path, timeout)
+            _start_again(page, start, timeout)
+            if visit:
+                visit.errors[kept:] = [e for e in visit.errors[kept:] if not e.endswith("(net::ERR_ABORTED)")]
     assert tries, (f"Material's instant navigation never took a click on {page.url} "
                    f"within {timeout / 1000:.0f} s (was sitemap.xml served?)")
     page.wait_for_url(f"**/{path}")   # Material changes the URL first, then fetches
@@ -381,20 +387,29 @@ def navigate_instantly(page, path: str, timeout: float = 30_000):
     assert page.evaluate("window.__sameDocument === true"), "not an instant navigation"
 
 
-def _start_again(page, start, path, timeout):
-    """Back to `start` after a click on the link to `path` became a full page load.
+def _start_again(page, start, timeout):
+    """Back to `start` after a click became a full page load.
 
     That load is still in flight when the click's script dies with its page, and a
     goto issued over it mostly never completes (Chromium lets the pending load win;
-    Playwright waits for its own until the timeout: 17 of 19 forced tries here). So
-    let the load land on `path` first, then go back from a page at rest.
+    Playwright waits for its own until the timeout: 17 of 19 forced tries here). The
+    URL says nothing (Material may have pushed the new one before it fell back to a
+    full load), so wait for a new document, one without the click's mark, to load;
+    then go back from a page at rest.
     """
-    page.wait_for_url(f"**/{path}", wait_until="load", timeout=timeout)
+    page.wait_for_function("window.__sameDocument === undefined && document.readyState === 'complete'",
+                           timeout=timeout)
     page.goto(start, wait_until="load", timeout=timeout)
 
 
 def _click_until_instant(page, path, timeout):
-    """Click a link to `path` until Material's instant navigation takes it; the tries."""
+    """Click a link to `path` until Material's instant navigation takes it; the tries.
+
+    Material also takes a click it saw before it had the sitemap, once the sitemap
+    comes (that click was cancelled here, so nothing else happened to it): then it
+    swaps the page in, the link leaves the document, and that is the navigation. A
+    detached link is never clicked: Chromium follows it as a full page load.
+    """
     page.evaluate("window.__sameDocument = true")
     return page.evaluate("""async ([path, timeout]) => {
         const a = document.createElement('a');
@@ -404,6 +419,7 @@ def _click_until_instant(page, path, timeout):
         document.querySelector('.md-content').append(a);
         const deadline = performance.now() + timeout;
         for (let tries = 1; performance.now() < deadline; tries++) {
+            if (!a.isConnected) return tries - 1;   // a click before this one was taken
             let taken = false;
             const spy = ev => { taken = ev.defaultPrevented; if (!taken) ev.preventDefault(); };
             window.addEventListener('click', spy, {once: true});

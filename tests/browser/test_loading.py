@@ -312,7 +312,7 @@ def test_a_chosen_palette_is_kept_from_page_to_page(chromium_browser, origin, si
                          "colorScheme": "light", "themeColor": True}, light
         toggle_palette(page)
         assert page.evaluate(PALETTE_STATE) == dark
-        navigate_instantly(page, articles[0])
+        navigate_instantly(page, articles[0], visit=seen)
         assert page.evaluate(PALETTE_STATE) == dark, "after instant navigation"
         assert not seen.errors, seen.errors
         page.close()

@@ -27,7 +27,7 @@ def test_math_renders_after_instant_navigation(visit, math_page):
     page, seen = visit("", "light")
     assert page.evaluate("document.querySelectorAll('.arithmatex').length") == 0
     assert not [r for r in seen.finished if "/katex/" in r.url], "KaTeX loaded without math"
-    navigate_instantly(page, math_page)
+    navigate_instantly(page, math_page, visit=seen)
     page.locator(".arithmatex").first.wait_for(state="attached")   # the new content is in
     wait_for_math(page)
     state = page.evaluate("""() => ({
