@@ -291,7 +291,7 @@ def signal_propagation(seed, quick=False):
             "the way, the two residual curves fall close to zero. Right: final loss "
             "against learning rate on a log axis, one line per network; the two "
             "residual lines lie far below the plain and LayerNorm lines at every rate.",
-        size=(10.0, 4.0))
+        size=(10.0, 4.5))
 def training(seed, quick=False):
     X, y = spirals(128 if quick else 400, seed)
     steps = 30 if quick else 300
@@ -330,7 +330,9 @@ def training(seed, quick=False):
             ax.axhline(math.log(2), color=theme.muted, linestyle=":", linewidth=1.2)
         left.set(xlabel="step", ylabel="training loss (cross-entropy)",
                  title="at each network's best rate", ylim=(0, None))
-        left.legend(fontsize=8)
+        # Below both panels: inside the left one it covered the curves it names.
+        fig.legend(handles=left.get_lines()[:len(KINDS)], loc="outside lower center",
+                   ncol=2, fontsize=8)
         right.set(xscale="log", xlabel="learning rate η", ylabel="final training loss",
                   title="final loss against the rate", ylim=(0, None))
 
