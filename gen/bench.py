@@ -188,7 +188,8 @@ def main(argv=None) -> int:
     print("figures rerun:")
     for key, text in (("noop", "no-op"), ("edit", f"module edit (all from {edited}?)"),
                       ("figure", "figure edit"), ("revert", "revert"), ("comment", "comment-only")):
-        print(f"  {text:<34} {len(ran[key]):3}  {' '.join(ran[key][:6])}")
+        more = f" and {len(ran[key]) - 6} more" if len(ran[key]) > 6 else ""
+        print(f"  {text:<34} {len(ran[key]):3}  {' '.join(ran[key][:6])}{more}")
     ratios = {
         "noop / clean": (r["noop"] / r["clean"], "<= 0.10", r["noop"] / r["clean"] <= 0.10),
         "noop / plain": (r["noop"] / r["plain"], "<= 1.30", r["noop"] / r["plain"] <= 1.30),
