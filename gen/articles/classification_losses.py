@@ -347,12 +347,12 @@ def reliability_figure(seed, quick=False):
 
 PREVALENCES = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5)
 SUBSAMPLES = 20
-POSITIVES, RARE_FLIP = 0.02, 0.01   # share of positives made, then of labels flipped
+POSITIVES, RARE_FLIP = 0.02, 0.01   # share of positives made, then of labels reassigned at random
 RECALL_TARGET = 0.8
 
 
 def rare_positives(seed, n):
-    """A binary problem with few positives, some labels flipped (adding about half as many)."""
+    """A binary problem with few positives, some labels reassigned at random (about half change)."""
     from sklearn.datasets import make_classification
     return make_classification(n_samples=n, n_features=20, n_informative=5, n_redundant=5,
                                weights=[1 - POSITIVES], flip_y=RARE_FLIP, class_sep=1.0, random_state=seed)

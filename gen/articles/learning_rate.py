@@ -538,7 +538,7 @@ SWEEP_ADAM = (1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3)
                 "for Adam with batches of 32. Every run starts from the same weights; "
                 "crosses at the top mark rates whose loss overflowed. See that each curve "
                 "is flat near its minimum, that larger batches need a larger rate but blow "
-                "up at about the same place, and that Adam wants a rate ten times smaller.",
+                "up at about the same place, and that Adam wants a rate more than ten times smaller.",
         alt="Log-log chart of final training loss against learning rate with three "
             "U-shaped curves. SGD with batch 32 is lowest between about 0.2 and 0.35 and "
             "diverges from 1 upwards. SGD with batch 128 sits higher, is best at a larger "

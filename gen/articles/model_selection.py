@@ -11,7 +11,7 @@ import numpy as np
 from gen.figure import figure
 
 N_FOLDS = 10                    # folds of the cross-validations that compare scores
-GAMMAS = np.logspace(-4, 0, 13)   # RBF kernel widths of the validation curve (1/3 decade)
+GAMMAS = np.logspace(-4, 0, 13)   # RBF kernel γ (inverse squared width) of the validation curve (1/3 decade)
 VC_FOLDS = 5
 OVERFIT_GAMMA = 0.3             # the deliberately too-flexible SVM of the learning curves
 
@@ -273,7 +273,7 @@ def stratified_folds(seed, quick=False):
 # ---------------------------------------------------------------- validation curve
 @figure("validation-curve",
         caption="Training and validation accuracy of an RBF-kernel SVM on the breast-cancer "
-                "data as the kernel width γ grows (5-fold stratified cross-validation, "
+                "data as its kernel's γ (an inverse width) grows (5-fold stratified cross-validation, "
                 "bands ±1 standard deviation across folds). Small γ gives a smooth, too "
                 "simple boundary; large γ a wiggly one that memorises the training set.",
         alt="Line chart with γ from 0.0001 to 1 on a logarithmic horizontal axis and "
@@ -340,7 +340,7 @@ def validation_curve_figure(seed, quick=False):
         ax.text(gammas[-1] / 1.2, 0.76, "overfitting", fontsize=10, color=theme.fg,
                 ha="right")
         ax.set_xscale("log")
-        ax.set(xlabel="γ (RBF kernel width; larger = more complex)", ylabel="accuracy",
+        ax.set(xlabel="γ (RBF kernel; larger = narrower, more complex)", ylabel="accuracy",
                ylim=(0.55, 1.02))
         ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.08))
 
