@@ -196,6 +196,12 @@ def test_momentum_beats_gradient_descent_at_the_same_rate(n):
     for lam in (n["q_lam_min"], n["q_lam_max"]):
         assert (1 + n["q_beta"] - n["q_lr"] * lam) ** 2 < 4 * n["q_beta"]
     assert n["q_gd_steep_factor"] == pytest.approx(abs(1 - n["q_eta_lam_max"]))
+    # Nesterov damps the steep direction (across the valley) far harder than momentum,
+    # and its worst factor overall is the shallow one (along the valley floor)
+    assert n["q_rate_nag_steep"] == pytest.approx(
+        spectral_radius(n["q_lr"], n["q_lam_max"], n["q_beta"], True), rel=1e-9)
+    assert n["q_rate_nag_steep"] < n["q_rate_mom_steep"] - 0.1
+    assert n["q_rate_nag_steep"] < n["q_rate_nag"] < n["q_rate_mom"]
     assert n["q_eta_lam_max"] > 1                                       # so GD zigzags
 
 
@@ -260,6 +266,7 @@ def test_rate_scales_differ(n):
     assert n["net_eff_ratio_mom"] == pytest.approx(
         n["net_best_lr_mom"] / (1 - opt_mod.BETA) / n["net_best_lr_sgd"])
     assert n["net_ratio_sgd_adam"] > 3 and n["net_ratio_sgd_rms"] > 3
+    assert n["net_ratio_sgd_rms"] > 10          # the caption: "more than an order of magnitude"
 
 
 # ------------------------------------------------------------ decoupled weight decay
@@ -316,6 +323,8 @@ def test_best_rates_grow_with_batch_but_slower_than_linear_for_sgd(n):
     assert max(sgd) < 1.5 * min(sgd)
     assert n["bs_best_sgd_8"] < min(sgd)
     assert n["bs_best_sgd_128"] < n["bs_first_blew_up_sgd_128"] <= 2 * n["bs_best_sgd_128"]
+    # ... and that edge moved up with the batch ("Up to batch 32 the sweep blew up already at")
+    assert all(n[f"bs_first_blew_up_sgd_{b}"] < n["bs_first_blew_up_sgd_128"] for b in (8, 16, 32))
     for b in opt_mod.BATCHES:
         assert n[f"bs_best_adam_{b}"] < n[f"bs_best_sgd_{b}"] / 5
 

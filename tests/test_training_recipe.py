@@ -163,13 +163,15 @@ def test_quick_figure_returns_draw_and_numbers(func):
     assert isinstance(numbers, dict) and numbers
 
 
-def test_shuffled_labels_validation_is_below_chance_by_the_quoted_margin(n):
+def test_shuffled_labels_validation_is_below_chance_as_the_relabelling_is(n):
     se = math.sqrt(n["chance_acc"] * (1 - n["chance_acc"]) / n["shuffle_val_n"])
     assert n["chance_se"] == pytest.approx(se)
     assert n["shuffle_val_n"] == tr.VAL_N
-    # The text says "below chance ... more than noise usually gives" (> 2 standard errors).
+    # The text says the run lies below chance, and blames the one relabelling, in
+    # which "only" that share of the training images kept their true label.
     assert n["shuffled_labels_val_acc"] < n["chance_acc"]
-    assert n["shuffled_val_z"] > 2
+    assert n["shuffled_val_z"] > 0
+    assert n["shuffled_label_agreement"] < n["chance_acc"]
     assert "ends below it" in tr.shuffled_labels.__figure__.alt
 
 
