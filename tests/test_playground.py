@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -234,6 +236,8 @@ REBUILT = [
     dict(act="softplus", data="spiral", features=("x1", "x2", "x1x2"), layers=(16,)),
     dict(act="sigmoid"), dict(act="tanh", data="xor"), dict(act="relu"),
     dict(act="identity", data="blobs", layers=()),
+    # early stopping: the final weights are the best epoch's, not the last's
+    dict(act="relu", data="circles", n=60, noise=0.6, lr=0.03, patience=5, seed=0),
 ]
 
 
@@ -250,8 +254,13 @@ def test_the_rebuild_script_scores_an_export_as_the_run_did(tmp_path, options):
     path = tmp_path / "run.json"
     path.write_text(json.dumps(run, allow_nan=False))
     accuracy, loss = rebuild_prints(path)
-    assert accuracy == run["history"]["test_acc"][-1]
-    assert loss == pytest.approx(run["history"]["test_loss"][-1], abs=1e-9, rel=0)
+    held = run["stopped"]["best"] if run["stopped"] else -1       # the epoch of the final weights
+    assert (run["stopped"] is not None) == bool(options.get("patience"))
+    assert accuracy == run["history"]["test_acc"][held]
+    assert loss == pytest.approx(run["history"]["test_loss"][held], abs=1e-9, rel=0)
+    if run["stopped"]:              # and not the last epoch's, which differ here
+        last = run["history"]["test_loss"][-1]
+        assert abs(loss - last) > 1e-6, "the early-stopping case does not tell best from last"
 
 
 def test_the_first_rebuilt_run_notices_a_wrong_feature_order_or_activation(monkeypatch):
@@ -397,3 +406,13 @@ def test_custom_is_only_your_points_and_has_as_many_classes_as_they_need():
     assert data.class_count(nn.config(data="custom", pts=pts[:8])) == 2          # classes 0, 1 only
     with pytest.raises(ValueError, match="no training point"):
         nn.train(nn.config(data="custom", pts="", epochs=1))
+
+
+def test_the_rebuild_script_says_when_a_run_has_no_test_points(tmp_path):
+    """A run on your own points alone can keep them all for training: nothing to score."""
+    run = exported({})
+    run["data"]["X_test"], run["data"]["y_test"] = [], []
+    path = tmp_path / "run.json"
+    path.write_text(json.dumps(run))
+    done = subprocess.run([sys.executable, str(REBUILD), str(path)], capture_output=True, text=True)
+    assert done.returncode != 0 and "no test points" in done.stderr and str(path) in done.stderr, done

@@ -8,7 +8,9 @@ site's build exported): format "nonlinear-playground-run/1", with the settings
 needs only numpy. It rebuilds the final network (inputs chosen from x1, x2, x1^2,
 x2^2, x1*x2, sin x1, sin x2, in that order; the hidden activation in every hidden
 layer; a sigmoid output for one output unit, softmax for several) and prints its
-test accuracy and test loss, which equal the last entries of the run's history.
+test accuracy and test loss. They are the run's history at the epoch of its final
+weights (the loss to rounding): the last epoch, or, when early stopping put the
+best weights back, that best epoch ("stopped": {"epoch", "best"}).
 """
 import json
 import sys
@@ -48,7 +50,8 @@ def logits(run, X):
 
 def score(run):
     """(test accuracy, mean test loss) of the run's final weights."""
-    X, y = np.array(run["data"]["X_test"], dtype=float), np.array(run["data"]["y_test"])
+    X = np.array(run["data"]["X_test"], dtype=float).reshape(-1, 2)
+    y = np.array(run["data"]["y_test"], dtype=int)
     z = logits(run, X)
     if z.shape[1] == 1:                                            # two classes: P(1) = sigmoid(z)
         z = z[:, 0]
@@ -72,6 +75,11 @@ if __name__ == "__main__":
         run = json.load(f)
     if run.get("format") != "nonlinear-playground-run/1":
         sys.exit(f"{sys.argv[1]}: not a playground export (format {run.get('format')!r})")
+    if not run["data"]["y_test"]:
+        sys.exit(f"{sys.argv[1]}: this run has no test points to score")
+    stopped = run.get("stopped")
+    epoch = stopped["best"] if stopped else run["state"]["epochs"]
     accuracy, loss = score(run)
+    print(f"weights of epoch {epoch}" + (f" (early stopping, at epoch {stopped['epoch']})" if stopped else ""))
     print(f"test accuracy {accuracy!r}")
     print(f"test loss {loss!r}")

@@ -298,7 +298,7 @@ def test_the_gradient_view_shows_each_layers_gradient_as_numpy_computes_it(visit
     assert drawn > 100, "the gradient chart drew nothing"
 
 
-def test_early_stopping_in_the_page_stops_where_numpy_does_and_says_so(visit):
+def test_early_stopping_in_the_page_stops_where_numpy_does_and_says_so(visit, tmp_path):
     query = "data=circles&n=60&noise=0.6&lr=0.03&patience=5&epoch=60"
     page, _ = visit(PAGE + "?" + query)
     live(page)
@@ -308,8 +308,22 @@ def test_early_stopping_in_the_page_stops_where_numpy_does_and_says_so(visit):
     py = nn.train(nn.config(data="circles", n=60, noise=0.6, lr=0.03, patience=5), epochs=60)
     assert got["stopped"] == py["stopped"] and got["epoch"] == py["stopped"]["epoch"]
     assert got["net"] == [np.ravel(W).tolist() for W, _ in py["net"]]     # the best weights, restored
-    assert f"Early stopping at epoch {py['stopped']['epoch']}" in got["status"]
-    assert f"those of epoch {py['stopped']['best']}" in got["status"]
+    stop, best = py["stopped"]["epoch"], py["stopped"]["best"]
+    assert f"Early stopping at epoch {stop}" in got["status"]
+    assert f"those of epoch {best}" in got["status"]
+    # The numbers it quotes are those of the weights it holds (the best epoch's) ...
+    assert f"Epoch {best}: test accuracy" in got["status"] and f"Epoch {stop}:" not in got["status"]
+    # ... and so are the export's and rebuild.py's.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download weights (JSON)").click()
+    path = tmp_path / "run.json"
+    download.value.save_as(path)
+    run = json.loads(path.read_text())
+    assert run["stopped"] == py["stopped"]
+    accuracy, loss = rebuild_prints(path)
+    assert accuracy == py["history"]["test_acc"][best]
+    assert loss == pytest.approx(py["history"]["test_loss"][best], abs=1e-9, rel=0)
+    assert page.locator(".nlp-status").text_content().startswith(f"Weights of epoch {best} (early stopping")
 
 
 HOSTILE = {
@@ -471,7 +485,8 @@ def test_the_exported_run_is_the_pages_and_rebuild_py_scores_it(visit, tmp_path)
         const layers = (net) => net.map(L => ({ W: Array.from(L.W), b: Array.from(L.b) }));
         return { final: layers(t.net), initial: layers(t.initial), history: t.history, state: t.state }; }""")
     assert run["format"] == "nonlinear-playground-run/1"
-    assert set(run) == {"format", "title", "state", "data", "initial", "final", "history"}
+    assert set(run) == {"format", "title", "state", "data", "initial", "final", "history", "stopped"}
+    assert run["stopped"] is None
     assert run["state"] == {**got["state"], "epochs": 7} and run["state"]["act"] == "gelu"
     assert gap(run["final"], got["final"]) == 0.0 and gap(run["initial"], got["initial"]) == 0.0
     assert run["history"] == got["history"]

@@ -234,4 +234,19 @@ def test_side_b_stops_early_on_its_own_while_side_a_goes_on(visit):
     assert history_gap(got["b"]["history"], py_b["history"]) <= TOLERANCE
     assert history_gap(got["a"]["history"], py_a["history"]) <= TOLERANCE
     assert f"Stopped early at epoch {stop['epoch']}, with the weights of epoch {stop['best']}." in got["texts"][1]
-    assert_shows(got["texts"][1], py_b["history"], stop["epoch"])
+    assert_shows(got["texts"][1], py_b["history"], stop["best"])    # the numbers of the weights it holds
+
+
+def test_both_loss_charts_share_one_scale(visit):
+    """Each side's chart dots the other's test curve; the scale covers both runs' curves,
+    so the two charts read alike. Here side A's training loss is the highest of all, which
+    side B's chart missed while it counted only the other side's test loss."""
+    page, _ = visit(f"{PAGE}?data=circles&n=60&noise=0.6&lr=0.03&cmp=layers:4&epoch=30")
+    live(page)
+    got = page.evaluate(SIDES)
+    scales = page.evaluate("[...document.querySelectorAll('.nlp-sides canvas.nlp-chart')].map(c => Number(c.dataset.lossMax))")
+    curves = [v for side in ("a", "b") for key in ("train_loss", "test_loss") for v in got[side]["history"][key]]
+    assert scales == [min(5, max([0.1, *curves]))] * 2, scales
+    b_own = max(v for key in ("train_loss", "test_loss") for v in got["b"]["history"][key])
+    assert max(got["a"]["history"]["train_loss"]) > max(b_own, *got["a"]["history"]["test_loss"]), (
+        "the case no longer tells one shared scale from a scale per side")

@@ -18,12 +18,15 @@ export function drawChart(canvas, history, ref, theme) {
   const pad = { l: 34 * scale, r: 8 * scale, t: 14 * scale, b: 16 * scale };
   const panelH = (h - 2 * pad.t - 2 * pad.b) / 2;
   const finite = (v) => (Number.isFinite(v) ? v : 0);
-  const lossMax = Math.max(0.1, ...history.train_loss.map(finite), ...history.test_loss.map(finite),
-    ...(ref ? ref.test_loss.map(finite) : []));                  // the dotted line fits too
+  // The other run's curves count too: its dotted line fits, and two charts drawn each
+  // with the other's history as `ref` (compare.js) get the same scale.
+  const lossMax = Math.max(0.1, ...[history, ref].filter(Boolean)
+    .flatMap((run) => [...run.train_loss.map(finite), ...run.test_loss.map(finite)]));
   const panels = [
     { title: "loss", top: pad.t, keys: ["train_loss", "test_loss"], max: Math.min(lossMax, 5) },
     { title: "accuracy", top: 2 * pad.t + panelH + pad.b, keys: ["train_acc", "test_acc"], max: 1 },
   ];
+  canvas.dataset.lossMax = String(panels[0].max);     // the loss panel's scale, for tests
   ctx.font = `${11 * scale}px system-ui, sans-serif`;
   for (const panel of panels) {
     const x = (e) => pad.l + (e / epochs) * (w - pad.l - pad.r);

@@ -14,7 +14,8 @@ export function h(tag, attrs = {}, ...children) {
 export const fmt = (v) => (Number.isFinite(v) ? (Math.abs(v) >= 0.01 || v === 0 ? v.toFixed(3) : v.toExponential(1)) : String(v));
 export const pct = (v) => (Number.isNaN(v) ? "none (no points)" : `${(100 * v).toFixed(1)}%`);
 export function summary(trainer) {
-  const hh = trainer.history, e = trainer.epoch;
+  // The network the trainer holds: after early stopping, that of the best epoch.
+  const hh = trainer.history, e = trainer.stopped ? trainer.stopped.best : trainer.epoch;
   // Accuracy is NaN only for a set without points (a diverged run keeps a number), and
   // then its loss is no loss at all rather than "NaN".
   const loss = (acc, v) => (Number.isNaN(acc) ? "none" : fmt(v));

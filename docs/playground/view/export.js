@@ -14,7 +14,8 @@ function save(blob, name) {
 }
 
 // The run as nn.py's export(): settings with the epoch count, data split into training
-// and test points, initial and current weights ({shape: [fan_in, fan_out], W row-major, b}).
+// and test points, initial and current weights ({shape: [fan_in, fan_out], W row-major, b}),
+// the history, and where early stopping stopped ({epoch, best}: the weights are best's).
 export function runJSON(trainer) {
   const { state, points, epoch, history } = trainer;
   const pairs = (from, to) => Array.from({ length: to - from }, (_, i) =>
@@ -30,6 +31,7 @@ export function runJSON(trainer) {
     initial: layers(trainer.initial),
     final: layers(trainer.net),
     history,
+    stopped: trainer.stopped || null,
   };
 }
 
@@ -42,7 +44,9 @@ export function mountExport(line, playground, canvas, say) {
   const name = () => `playground-${playground.state.data}-${playground.state.act}-epoch${playground.trainer.epoch}`;
   const json = button("Download weights (JSON)", () => {
     save(new Blob([JSON.stringify(runJSON(playground.trainer))], { type: "application/json" }), `${name()}.json`);
-    say(`Weights and history at epoch ${playground.trainer.epoch} downloaded as JSON.`);
+    const { epoch, stopped } = playground.trainer;
+    say(stopped ? `Weights of epoch ${stopped.best} (early stopping put them back) and history to epoch ${epoch} downloaded as JSON.`
+      : `Weights and history at epoch ${epoch} downloaded as JSON.`);
   });
   const png = button("Download boundary (PNG)", () => {
     canvas.toBlob((blob) => {

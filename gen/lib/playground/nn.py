@@ -372,4 +372,5 @@ def export(run, title: str) -> dict:
         "initial": layers(run["initial"]),
         "final": layers(run["net"]),
         "history": run["history"],
+        "stopped": run["stopped"],          # {epoch, best} or None: the final weights are best's
     }
