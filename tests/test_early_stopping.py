@@ -167,3 +167,10 @@ def test_gd_vs_ridge_alt_text_matches_the_gap(n):
     alt = es.gd_vs_ridge.__figure__.alt
     assert "between a twentieth and a fifth" in alt
     assert 1 / 20 < n["ridge_max_gap"] < 1 / 5
+
+
+def test_the_network_and_data_sizes_the_text_gives(n):
+    # 64 pixels in, one hidden layer, 10 digits out: (64 + 1)·h + (h + 1)·10 parameters
+    assert n["hidden"] == es.HIDDEN and n["n_params"] == 65 * es.HIDDEN + (es.HIDDEN + 1) * 10
+    assert n["n_train"] == es.N_TRAIN and n["n_val"] == es.N_VAL
+    assert n["n_params"] > 10 * n["n_train"]          # many more weights than examples: it can overfit

@@ -184,3 +184,11 @@ def test_standardising_digits_leaves_validation_accuracy_alone(n):
     # "Validation accuracy hardly moves": within two points; the best rate does move.
     assert abs(n["digits_raw_best_val_acc"] - n["digits_std_best_val_acc"]) < 0.02
     assert n["digits_raw_best_lr"] != n["digits_std_best_lr"]
+
+
+def test_parameter_counts_are_those_of_the_networks_shown(n):
+    # 64 inputs, one hidden layer, C outputs: (64 + 1)·h + (h + 1)·C weights and biases
+    count = lambda h: 65 * h + (h + 1) * tr.C
+    assert n["tiny_params"] == count(tr.HIDDEN)
+    assert n["shuffle_params"] == count(n["shuffle_hidden"]) and n["shuffle_hidden"] == tr.SHUFFLE_HIDDEN
+    assert n["shuffle_params"] > n["shuffle_train_n"] * 10          # "a wider network" that can memorise

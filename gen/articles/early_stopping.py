@@ -163,6 +163,8 @@ def train(seed, quick=False, patience=PATIENCE, test_curve=False):
     stop_epoch = es.stop_epoch or epochs
     return {
         "hist": hist, "es": es, "epochs": epochs, "stop_epoch": stop_epoch,
+        "hidden": int(net[0][0].shape[1]), "n_params": int(sum(W.size + b.size for W, b in net)),
+        "n_train": len(y), "n_val": len(yv),
         "test_best": evaluate(es.best_weights, Xt, yt)[1],
         "test_stop": evaluate(at_stop if at_stop is not None else net, Xt, yt)[1],
         "test_final": evaluate(net, Xt, yt)[1],
@@ -205,6 +207,8 @@ def loss_curves(seed, quick=False):
     best, stop = es.best_epoch, run["stop_epoch"]
     numbers = {
         "epochs": run["epochs"], "patience": es.patience, "label_noise": LABEL_NOISE,
+        "hidden": run["hidden"], "n_params": run["n_params"], "n_train": run["n_train"],
+        "n_val": run["n_val"],
         "best_epoch": best, "stop_epoch": stop,
         "global_best_epoch": int(np.argmin(hist["val_loss"])) + 1,
         "best_val_loss": es.best, "final_val_loss": float(hist["val_loss"][-1]),
