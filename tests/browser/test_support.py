@@ -100,16 +100,21 @@ def test_formulas_left_untypeset_while_frames_run_are_a_failure_not_a_stall(tab,
         wait_for_math(reader.page, timeout=3_000)
 
 
-def test_a_click_that_became_a_full_load_is_made_again_from_the_same_page(tab, math_page):
-    """The full load is still in flight when the click's script dies with its page:
-    going back over it used to hang until the timeout (support._start_again). The
-    requests it and the way back abort are the harness's, not the site's errors."""
-    reader = tab(FIRST_CLICK_LOADS)
+def navigate_from_home(reader: Tab, path: str):
+    """navigate_instantly from the home page to `path`: (reader, home URL, documents loaded)."""
     reader.open("")
     start = reader.page.url
     documents = []
     reader.page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
-    navigate_instantly(reader.page, math_page, timeout=10_000, visit=reader.visit)
+    navigate_instantly(reader.page, path, timeout=10_000, visit=reader.visit)
+    return reader, start, documents
+
+
+def test_a_click_that_became_a_full_load_is_made_again_from_the_same_page(tab, math_page):
+    """The full load is still in flight when the click's script dies with its page:
+    going back over it used to hang until the timeout (support._start_again). The
+    requests it and the way back abort are the harness's, not the site's errors."""
+    reader, start, documents = navigate_from_home(tab(FIRST_CLICK_LOADS), math_page)
     assert documents == [start + math_page, start], (
         f"expected the forced full load of {math_page}, then the way back: {documents}")
     assert reader.page.url == start + math_page
@@ -119,12 +124,7 @@ def test_a_click_that_became_a_full_load_is_made_again_from_the_same_page(tab, m
 def test_a_click_taken_late_is_the_instant_navigation(tab, math_page):
     """When Material takes an earlier click late, the swap detaches the link; clicking
     it again was a full page load (Chromium follows a detached link), then a retry."""
-    reader = tab(FIRST_CLICK_TAKEN_LATE)
-    reader.open("")
-    start = reader.page.url
-    documents = []
-    reader.page.on("request", lambda r: r.resource_type == "document" and documents.append(r.url))
-    navigate_instantly(reader.page, math_page, timeout=10_000, visit=reader.visit)
+    reader, start, documents = navigate_from_home(tab(FIRST_CLICK_TAKEN_LATE), math_page)
     assert reader.page.url == start + math_page
     assert not documents, f"a full page load, not an instant navigation: {documents}"
     assert not reader.visit.errors, reader.visit.errors
