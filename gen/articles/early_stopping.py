@@ -163,7 +163,7 @@ def train(seed, quick=False, patience=PATIENCE, test_curve=False):
     stop_epoch = es.stop_epoch or epochs
     return {
         "hist": hist, "es": es, "epochs": epochs, "stop_epoch": stop_epoch,
-        "hidden": int(net[0][0].shape[1]), "n_params": int(sum(W.size + b.size for W, b in net)),
+        "hidden": int(net[0][0].shape[1]), "n_params": mlp.n_params(net),
         "n_train": len(y), "n_val": len(yv),
         "test_best": evaluate(es.best_weights, Xt, yt)[1],
         "test_stop": evaluate(at_stop if at_stop is not None else net, Xt, yt)[1],

@@ -49,11 +49,6 @@ def standardise(X_train, *others):
 
 # ---------------------------------------------------------------- model and training
 
-def n_params(net) -> int:
-    """Weights and biases of a network, for the text's parameter counts."""
-    return int(sum(W.size + b.size for W, b in net))
-
-
 def make_net(sizes, rng, out_std=OUT_STD, hidden_init="he"):
     """He-initialised ReLU layers; the output layer gets N(0, out_std^2) weights.
 
@@ -479,7 +474,7 @@ def overfit_tiny_batch(seed, quick=False):
     label_entropy = -np.sum((p := np.bincount(y, minlength=C) / TINY)[p > 0] *
                             np.log(p[p > 0]))
     numbers = {
-        "tiny_n": TINY, "tiny_steps": steps, "tiny_params": n_params(net),
+        "tiny_n": TINY, "tiny_steps": steps, "tiny_params": mlp.n_params(net),
         "tiny_final_loss": float(runs[False][0][-1]),
         "tiny_final_acc": float(runs[False][1][-1]),
         "tiny_steps_to_full_acc": int(np.argmax(runs[False][1] == 1.0) + 1),
@@ -536,7 +531,7 @@ def shuffled_labels(seed, quick=False):
         net = make_net([64, SHUFFLE_HIDDEN, C], rng)
         runs[name] = train(net, Str, labels, LR, epochs, rng, val=(Sva, yva), batch=32)
     numbers = {"shuffle_train_n": SHUFFLE_TRAIN, "shuffle_epochs": epochs,
-               "shuffle_hidden": SHUFFLE_HIDDEN, "shuffle_params": n_params(net),
+               "shuffle_hidden": SHUFFLE_HIDDEN, "shuffle_params": mlp.n_params(net),
                "chance_acc": 1 / C, "shuffle_val_n": len(yva),
                "chance_se": math.sqrt((1 / C) * (1 - 1 / C) / len(yva)),
                "shuffled_label_agreement": float(np.mean(y_shuffled == ytr))}

@@ -118,3 +118,8 @@ def sgd_epoch(net, X, y, lr, rng, batch_size=32, hidden="relu", output="linear",
 
 def copy(net):
     return [[W.copy(), b.copy()] for W, b in net]
+
+
+def n_params(net) -> int:
+    """Weights and biases of a network, for the articles' parameter counts."""
+    return int(sum(W.size + b.size for W, b in net))
